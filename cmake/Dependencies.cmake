@@ -1,0 +1,12 @@
+# Debian 12 ships CMake packages for CLI11, doctest, nlohmann_json and fmt, and only
+# pkg-config files for librdkafka and libpqxx.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(nlohmann_json CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+if(DLQ_ENABLE_TESTS)
+  find_package(doctest CONFIG REQUIRED)
+endif()

@@ -1,0 +1,10 @@
+# Settings linked PRIVATE by every dlqcat target (ccache's StandardSettings idea).
+add_library(dlq_settings INTERFACE)
+if(DLQ_SANITIZE_ADDRESS)
+  target_compile_options(dlq_settings INTERFACE -fsanitize=address -fno-omit-frame-pointer)
+  target_link_options(dlq_settings INTERFACE -fsanitize=address)
+endif()
+if(DLQ_SANITIZE_UNDEFINED)
+  target_compile_options(dlq_settings INTERFACE -fsanitize=undefined -fno-sanitize-recover=undefined)
+  target_link_options(dlq_settings INTERFACE -fsanitize=undefined)
+endif()

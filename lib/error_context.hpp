@@ -1,0 +1,65 @@
+#pragma once
+
+// The normalised view of "why is this record in a DLQ" that every dialect decodes into
+// (shared/DESIGN.md, JSON key `error`). Absent fields stay std::nullopt and are omitted from JSON.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dlq {
+
+struct OriginalLocation
+{
+  std::optional<std::string> topic;
+  std::optional<int32_t> partition;
+  std::optional<int64_t> offset;
+  std::optional<int64_t> timestamp;
+  std::optional<std::string> timestamp_type;
+  std::optional<std::string> group;
+
+  bool operator==(const OriginalLocation&) const = default;
+};
+
+struct ExceptionInfo
+{
+  std::optional<std::string> class_name;
+  std::optional<std::string> message;
+  std::optional<std::string> stacktrace;
+  std::optional<std::string> cause_class;
+  std::optional<std::string> cause_message;
+
+  bool operator==(const ExceptionInfo&) const = default;
+};
+
+// A header the owning dialect could not read (wrong length, bad digits, invalid UTF-8).
+struct MalformedHeader
+{
+  std::string name;
+  std::string reason; // e.g. "expected 4-byte big-endian int, got 3 bytes"
+  std::string hex;    // the raw bytes, lower-case hex
+
+  bool operator==(const MalformedHeader&) const = default;
+};
+
+struct ErrorContext
+{
+  std::string dialect; // the current (last-written) dialect, e.g. "connect"
+  OriginalLocation original;
+  ExceptionInfo exception;
+  std::optional<std::string> stage;
+  std::optional<std::string> connector;
+  std::optional<int32_t> task;
+  std::optional<int32_t> attempts;
+  // Older layers: other dialects whose headers sit earlier on the same record.
+  std::vector<std::string> history;
+  std::vector<MalformedHeader> malformed;
+
+  bool operator==(const ErrorContext&) const = default;
+};
+
+// Appends the `error` object of the JSON line form (DESIGN) to `out`.
+void append_json(std::string& out, const ErrorContext& context);
+
+} // namespace dlq

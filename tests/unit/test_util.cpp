@@ -1,0 +1,71 @@
+#include "util/base64.hpp"
+#include "util/json_writer.hpp"
+#include "util/utf8.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace dlq::util;
+using namespace std::string_literals;
+
+TEST_SUITE_BEGIN("util");
+
+TEST_CASE("util::is_valid_utf8")
+{
+  CHECK(is_valid_utf8(""));
+  CHECK(is_valid_utf8("plain ascii text, long enough for the 8-byte fast path"));
+  CHECK(is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  CHECK_FALSE(is_valid_utf8("\xff"));
+  CHECK_FALSE(is_valid_utf8("abc\xc3"));             // truncated sequence
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));            // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xe0\x80\xaf"));        // overlong, 3 bytes
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));        // surrogate U+D800
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));    // above U+10FFFF
+  CHECK_FALSE(is_valid_utf8("12345678\xac\xed\x00\x05")); // Java serialization magic
+  CHECK(is_valid_utf8("\x00\x01"s));                 // NUL is valid UTF-8
+}
+
+TEST_CASE("util::base64")
+{
+  CHECK(base64_encode("") == "");
+  CHECK(base64_encode("f") == "Zg==");
+  CHECK(base64_encode("fo") == "Zm8=");
+  CHECK(base64_encode("foo") == "Zm9v");
+  CHECK(base64_encode("\xac\xed\x00\x05"s) == "rO0ABQ==");
+  CHECK(base64_decode("rO0ABQ==") == "\xac\xed\x00\x05"s);
+  CHECK(base64_decode("Zm9vYg==") == "foob");
+  CHECK_FALSE(base64_decode("Zm9").has_value());
+  CHECK_FALSE(base64_decode("Zm=v").has_value());
+  CHECK_FALSE(base64_decode("Zm9v\n").has_value());
+  std::string all;
+  for (int i = 0; i < 256; ++i) {
+    all.push_back(static_cast<char>(i));
+  }
+  CHECK(base64_decode(base64_encode(all)) == all);
+}
+
+TEST_CASE("util::append_json_bytes")
+{
+  std::string out;
+  SUBCASE("null")
+  {
+    append_json_bytes(out, std::nullopt);
+    CHECK(out == "null");
+  }
+  SUBCASE("empty is not null")
+  {
+    append_json_bytes(out, ""s);
+    CHECK(out == "\"\"");
+  }
+  SUBCASE("text with escapes")
+  {
+    append_json_bytes(out, "a\"b\\c\n\t\x01"s);
+    CHECK(out == R"("a\"b\\c\n\t\u0001")");
+  }
+  SUBCASE("binary")
+  {
+    append_json_bytes(out, "\x00\x00\x00\x2a\xff"s);
+    CHECK(out == R"({"base64":"AAAAKv8="})");
+  }
+}
+
+TEST_SUITE_END();
