@@ -1,6 +1,11 @@
 #include "error_context.hpp"
 
+#include "error.hpp"
 #include "util/json_writer.hpp"
+
+#include <fmt/core.h>
+
+#include <charconv>
 
 namespace dlq {
 
@@ -63,6 +68,40 @@ has_any(const ExceptionInfo& e)
 
 } // namespace
 
+OriginalLocation
+parse_original_location(std::string_view text)
+{
+  const auto bad = [&] {
+    return UsageError(fmt::format("--original: expected TOPIC[:PARTITION[@OFFSET]], got \"{}\"", text));
+  };
+  const auto number = [&](std::string_view digits, auto& out) {
+    const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    if (digits.empty() || result.ec != std::errc() || result.ptr != digits.data() + digits.size() || out < 0) {
+      throw bad();
+    }
+  };
+  OriginalLocation original;
+  const auto colon = text.find(':');
+  original.topic = std::string(text.substr(0, colon));
+  if (original.topic->empty() || original.topic->find('@') != std::string::npos) {
+    throw bad();
+  }
+  if (colon == std::string_view::npos) {
+    return original;
+  }
+  const auto rest = text.substr(colon + 1);
+  const auto at = rest.find('@');
+  int32_t partition = 0;
+  number(rest.substr(0, at), partition);
+  original.partition = partition;
+  if (at != std::string_view::npos) {
+    int64_t offset = 0;
+    number(rest.substr(at + 1), offset);
+    original.offset = offset;
+  }
+  return original;
+}
+
 void
 append_json(std::string& out, const ErrorContext& context)
 {
@@ -89,6 +128,7 @@ append_json(std::string& out, const ErrorContext& context)
     exception.field("cause_message", context.exception.cause_message);
   }
   object.field("stage", context.stage);
+  object.field("executing_class", context.executing_class);
   object.field("connector", context.connector);
   object.field("task", context.task);
   object.field("attempts", context.attempts);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dlq {
@@ -49,6 +50,8 @@ struct ErrorContext
   OriginalLocation original;
   ExceptionInfo exception;
   std::optional<std::string> stage;
+  // The class executing the failed stage (Connect's __connect.errors.class.name), e.g. a converter.
+  std::optional<std::string> executing_class;
   std::optional<std::string> connector;
   std::optional<int32_t> task;
   std::optional<int32_t> attempts;
@@ -58,6 +61,9 @@ struct ErrorContext
 
   bool operator==(const ErrorContext&) const = default;
 };
+
+// Parses produce's --original TOPIC[:PARTITION[@OFFSET]]. Throws UsageError.
+OriginalLocation parse_original_location(std::string_view text);
 
 // Appends the `error` object of the JSON line form (DESIGN) to `out`.
 void append_json(std::string& out, const ErrorContext& context);

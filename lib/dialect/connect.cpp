@@ -1,0 +1,61 @@
+// Kafka Connect's dead letter queue for sink connectors.
+// Source: apache/kafka connect/runtime/src/main/java/org/apache/kafka/connect/runtime/errors/
+// DeadLetterQueueReporter.java (populateContextHeaders). All values utf8, numbers as dec text; written
+// only with errors.deadletterqueue.context.headers.enable=true, and add() never overwrites a header
+// that is already there.
+
+#include "dialect/spec.hpp"
+#include "dialect/values.hpp"
+
+namespace dlq::dialect {
+
+namespace {
+
+constexpr std::string_view k_prefixes[] = {"__connect.errors."};
+
+constexpr HeaderSpec k_headers[] = {
+  own("__connect.errors.topic", Encoding::Utf8, Field::OriginalTopic),
+  own("__connect.errors.partition", Encoding::Dec, Field::OriginalPartition),
+  own("__connect.errors.offset", Encoding::Dec, Field::OriginalOffset),
+  own("__connect.errors.connector.name", Encoding::Utf8, Field::Connector),
+  own("__connect.errors.task.id", Encoding::Dec, Field::Task),
+  own("__connect.errors.stage", Encoding::Utf8, Field::Stage),
+  own("__connect.errors.class.name", Encoding::Utf8, Field::ExecutingClass),
+  own("__connect.errors.exception.class.name", Encoding::Utf8, Field::ExceptionClass),
+  own("__connect.errors.exception.message", Encoding::Utf8, Field::ExceptionMessage),
+  own("__connect.errors.exception.stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
+};
+
+void
+encode(const ErrorContext& context, record::Record& record)
+{
+  const auto text = [&](std::string_view name, const std::optional<std::string>& value) {
+    if (value) {
+      put::add_if_absent(record, name, *value);
+    }
+  };
+  const auto number = [&](std::string_view name, const auto& value) {
+    if (value) {
+      put::add_if_absent(record, name, values::encode_dec(*value));
+    }
+  };
+  text("__connect.errors.topic", context.original.topic);
+  number("__connect.errors.partition", context.original.partition);
+  number("__connect.errors.offset", context.original.offset);
+  text("__connect.errors.connector.name", context.connector);
+  number("__connect.errors.task.id", context.task);
+  text("__connect.errors.stage", context.stage);
+  text("__connect.errors.class.name", context.executing_class);
+  // Connect writes the exception headers only when there is an error object.
+  if (context.exception.class_name) {
+    text("__connect.errors.exception.class.name", context.exception.class_name);
+    text("__connect.errors.exception.message", context.exception.message);
+    text("__connect.errors.exception.stacktrace", context.exception.stacktrace);
+  }
+}
+
+} // namespace
+
+constinit const Dialect k_connect{"connect", k_prefixes, k_headers, encode, nullptr};
+
+} // namespace dlq::dialect

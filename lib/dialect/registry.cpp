@@ -1,0 +1,465 @@
+// The list of dialects and the generic machinery that runs their header tables: detection,
+// decoding into ErrorContext, describe_headers, attempts, encode dispatch, is_error_header.
+// Adding a dialect: define a Dialect in its own file (see spec.hpp) and list it in k_dialects.
+
+#include "dialect/dialect.hpp"
+#include "dialect/spec.hpp"
+#include "dialect/values.hpp"
+#include "error.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace dlq::dialect {
+
+namespace {
+
+// DIALECTS.md order. Shared headers belong to the first dialect listing them unless the record's
+// current dialect lists them too.
+constexpr std::array<const Dialect*, 10> k_dialects = {
+  &k_connect, &k_spring, &k_spring_retry, &k_scst, &k_streams,
+  &k_smallrye, &k_karafka, &k_share_group, &k_watermill, &k_envelope,
+};
+constexpr int k_none = -1;
+
+struct Owner
+{
+  int dialect = k_none; // index into k_dialects
+  const HeaderSpec* spec = nullptr;
+};
+
+// The dialect owning `name`, preferring `preferred` (the record's current dialect).
+Owner
+find_owner(std::string_view name, int preferred = k_none) noexcept
+{
+  if (preferred != k_none) {
+    if (const auto* spec = find_header(*k_dialects[preferred], name)) {
+      return {preferred, spec};
+    }
+  }
+  for (int i = 0; i < static_cast<int>(k_dialects.size()); ++i) {
+    if (i == preferred) {
+      continue;
+    }
+    if (const auto* spec = find_header(*k_dialects[i], name)) {
+      return {i, spec};
+    }
+  }
+  return {};
+}
+
+// One header value read by its encoding.
+struct Value
+{
+  std::string_view type; // describe_headers' type
+  std::optional<int64_t> number;
+  std::optional<std::string_view> text;
+  std::string problem; // set: malformed
+};
+
+Value
+malformed(std::string problem)
+{
+  return {"malformed", std::nullopt, std::nullopt, std::move(problem)};
+}
+
+Value
+from_number(std::string_view type, values::Parsed<int64_t> parsed)
+{
+  if (!parsed.value) {
+    return malformed(std::move(parsed.problem));
+  }
+  return {type, parsed.value, std::nullopt, {}};
+}
+
+// Bytes with no declared encoding: Java-serialized, text, or binary.
+Value
+read_raw(std::string_view bytes)
+{
+  if (values::is_java_serialized(bytes)) {
+    return {"java-serialized", std::nullopt, std::nullopt, {}};
+  }
+  if (auto text = values::parse_utf8(bytes); text.value) {
+    return {"utf8", std::nullopt, text.value, {}};
+  }
+  return {"binary", std::nullopt, std::nullopt, {}};
+}
+
+bool
+all_digits(std::string_view bytes) noexcept
+{
+  const std::string_view digits = !bytes.empty() && bytes[0] == '-' ? bytes.substr(1) : bytes;
+  return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Value
+read_encoded(Encoding encoding, std::string_view bytes)
+{
+  switch (encoding) {
+  case Encoding::Utf8: {
+    auto text = values::parse_utf8(bytes);
+    if (!text.value) {
+      return malformed(std::move(text.problem));
+    }
+    return {"utf8", std::nullopt, text.value, {}};
+  }
+  case Encoding::Dec:
+    return from_number("dec", values::parse_dec(bytes));
+  case Encoding::I32:
+    return from_number("int32", values::parse_i32(bytes));
+  case Encoding::I64:
+    return from_number("int64", values::parse_i64(bytes));
+  case Encoding::BigInt:
+    return from_number("bigint", values::parse_bigint(bytes));
+  case Encoding::I32OrBigInt:
+    if (bytes.size() == 4) {
+      return from_number("int32", values::parse_i32(bytes));
+    }
+    if (bytes.size() == 1) {
+      return from_number("bigint", values::parse_bigint(bytes));
+    }
+    return malformed(fmt::format("expected a 4-byte int32 or a 1-byte BigInteger, got {} bytes", bytes.size()));
+  case Encoding::Counter:
+    if (all_digits(bytes)) {
+      return from_number("dec", values::parse_dec(bytes));
+    }
+    if (auto json = values::parse_json_number(bytes); json.value) {
+      return from_number("json", std::move(json));
+    }
+    if (bytes.size() == 4) {
+      return from_number("int32", values::parse_i32(bytes));
+    }
+    return malformed("expected decimal text, a JSON number or a 4-byte int32");
+  case Encoding::Json:
+    if (!nlohmann::json::accept(bytes)) {
+      return malformed("invalid JSON");
+    }
+    return {"json", std::nullopt, bytes, {}};
+  case Encoding::JavaSerialized:
+  case Encoding::Binary:
+    break;
+  }
+  return read_raw(bytes);
+}
+
+constexpr bool
+is_int32(Field field) noexcept
+{
+  return field == Field::OriginalPartition || field == Field::Task || field == Field::Attempts;
+}
+
+// Reads `value` as `spec` says (spec == nullptr: a header no dialect owns).
+Value
+read_value(const HeaderSpec* spec, const record::Bytes& value)
+{
+  if (!value) {
+    return {"null", std::nullopt, std::nullopt, {}};
+  }
+  if (spec == nullptr) {
+    return read_raw(*value);
+  }
+  Value result = read_encoded(spec->encoding, *value);
+  if (result.number && is_int32(spec->field)
+      && (*result.number < INT32_MIN || *result.number > INT32_MAX)) {
+    return malformed(fmt::format("{} is out of the 32-bit range", *result.number));
+  }
+  return result;
+}
+
+std::string
+display(const Value& value, const record::Bytes& bytes)
+{
+  if (value.number) {
+    return fmt::format("{}", *value.number);
+  }
+  if (value.text) {
+    return std::string(*value.text);
+  }
+  if (!bytes) {
+    return "null";
+  }
+  return values::to_hex(*bytes);
+}
+
+// Detection: only header names, no values. Current = the dialect whose identifying ("anchor")
+// header comes last; history = the other dialects found, in the order of their last anchor.
+struct Layers
+{
+  int current = k_none;
+  std::vector<int> history;
+};
+
+Layers
+detect(const record::Record& record)
+{
+  std::array<int, k_dialects.size()> last{};
+  last.fill(-1);
+  int position = 0;
+  for (const auto& header : record.headers) {
+    const Owner owner = find_owner(header.name);
+    if (owner.spec != nullptr && owner.spec->anchor) {
+      last[owner.dialect] = position;
+    }
+    ++position;
+  }
+  Layers layers;
+  for (int i = 0; i < static_cast<int>(last.size()); ++i) {
+    if (last[i] >= 0 && (layers.current == k_none || last[i] > last[layers.current])) {
+      layers.current = i;
+    }
+  }
+  for (int i = 0; i < static_cast<int>(last.size()); ++i) {
+    if (last[i] >= 0 && i != layers.current) {
+      layers.history.push_back(i);
+    }
+  }
+  std::sort(layers.history.begin(), layers.history.end(), [&](int a, int b) { return last[a] < last[b]; });
+  return layers;
+}
+
+// The winning value of one ErrorContext field while scanning the headers.
+struct Slot
+{
+  bool set = false;
+  uint8_t rank = 0;
+  std::optional<int64_t> number;
+  std::string_view text;
+};
+
+void
+offer(Slot& slot, const HeaderSpec& spec, const Value& value)
+{
+  if (!value.number && !value.text) {
+    return; // null
+  }
+  if (spec.field == Field::OriginalTimestamp && value.number && *value.number < 0) {
+    return; // -1: the record had no timestamp
+  }
+  // Original fields keep the FIRST occurrence (the true origin), the others the LAST.
+  const bool replace = !slot.set || spec.rank < slot.rank || (spec.rank == slot.rank && !is_original(spec.field));
+  if (replace) {
+    slot = {true, spec.rank, value.number, value.text ? *value.text : std::string_view()};
+  }
+}
+
+std::optional<std::string>
+text_of(const Slot& slot)
+{
+  return slot.set ? std::optional<std::string>(std::string(slot.text)) : std::nullopt;
+}
+
+template <typename Int>
+std::optional<Int>
+number_of(const Slot& slot)
+{
+  return slot.set && slot.number ? std::optional<Int>(static_cast<Int>(*slot.number)) : std::nullopt;
+}
+
+void
+fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots)
+{
+  const auto slot = [&](Field field) -> const Slot& { return slots[size_t(field)]; };
+  context.original.topic = text_of(slot(Field::OriginalTopic));
+  context.original.partition = number_of<int32_t>(slot(Field::OriginalPartition));
+  context.original.offset = number_of<int64_t>(slot(Field::OriginalOffset));
+  context.original.timestamp = number_of<int64_t>(slot(Field::OriginalTimestamp));
+  context.original.timestamp_type = text_of(slot(Field::OriginalTimestampType));
+  context.original.group = text_of(slot(Field::OriginalGroup));
+  context.exception.class_name = text_of(slot(Field::ExceptionClass));
+  context.exception.message = text_of(slot(Field::ExceptionMessage));
+  context.exception.stacktrace = text_of(slot(Field::ExceptionStacktrace));
+  context.exception.cause_class = text_of(slot(Field::CauseClass));
+  context.exception.cause_message = text_of(slot(Field::CauseMessage));
+  context.stage = text_of(slot(Field::Stage));
+  context.executing_class = text_of(slot(Field::ExecutingClass));
+  context.connector = text_of(slot(Field::Connector));
+  context.task = number_of<int32_t>(slot(Field::Task));
+  context.attempts = number_of<int32_t>(slot(Field::Attempts));
+}
+
+int
+index_of(std::string_view name) noexcept
+{
+  for (int i = 0; i < static_cast<int>(k_dialects.size()); ++i) {
+    if (k_dialects[i]->name == name) {
+      return i;
+    }
+  }
+  return k_none;
+}
+
+} // namespace
+
+const HeaderSpec*
+find_header(const Dialect& dialect, std::string_view name) noexcept
+{
+  for (const auto prefix : dialect.prefixes) {
+    if (name.starts_with(prefix)) {
+      for (const auto& spec : dialect.headers) {
+        if (spec.name == name) {
+          return &spec;
+        }
+      }
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+const std::vector<std::string_view>&
+names()
+{
+  static const std::vector<std::string_view> k_names = [] {
+    std::vector<std::string_view> result;
+    for (const auto* dialect : k_dialects) {
+      result.push_back(dialect->name);
+    }
+    return result;
+  }();
+  return k_names;
+}
+
+bool
+is_known(std::string_view name)
+{
+  return index_of(name) != k_none;
+}
+
+std::optional<ErrorContext>
+decode(const record::Record& record)
+{
+  const Layers layers = detect(record);
+  if (layers.current == k_none) {
+    return decode_envelope(record.value);
+  }
+  const Dialect& current = *k_dialects[layers.current];
+  ErrorContext context;
+  context.dialect = std::string(current.name);
+  for (const int i : layers.history) {
+    context.history.emplace_back(k_dialects[i]->name);
+  }
+  std::array<Slot, size_t(Field::Count)> slots{};
+  for (const auto& header : record.headers) {
+    const Owner owner = find_owner(header.name, layers.current);
+    if (owner.spec == nullptr) {
+      continue;
+    }
+    const Value value = read_value(owner.spec, header.value);
+    if (!value.problem.empty()) {
+      context.malformed.push_back({header.name, value.problem, values::to_hex(*header.value)});
+    } else if (owner.dialect == layers.current && owner.spec->field != Field::None) {
+      offer(slots[size_t(owner.spec->field)], *owner.spec, value);
+    }
+  }
+  fill(context, slots);
+  if (!context.attempts) {
+    context.attempts = attempts(record);
+  }
+  if (current.finish != nullptr) {
+    current.finish(context);
+  }
+  return context;
+}
+
+std::vector<TypedHeader>
+describe_headers(const record::Record& record)
+{
+  const int current = detect(record).current;
+  std::vector<TypedHeader> typed;
+  typed.reserve(record.headers.size());
+  for (const auto& header : record.headers) {
+    const Owner owner = find_owner(header.name, current);
+    const Value value = read_value(owner.spec, header.value);
+    TypedHeader entry;
+    entry.name = header.name;
+    entry.dialect = owner.spec != nullptr ? std::string(k_dialects[owner.dialect]->name) : std::string();
+    entry.type = std::string(value.type);
+    entry.display = display(value, header.value);
+    if (!value.problem.empty()) {
+      entry.problem = value.problem;
+    }
+    typed.push_back(std::move(entry));
+  }
+  return typed;
+}
+
+std::optional<int32_t>
+attempts(const record::Record& record)
+{
+  std::optional<int32_t> result;
+  for (const auto& header : record.headers) {
+    const Owner owner = find_owner(header.name);
+    if (owner.spec == nullptr || owner.spec->field != Field::Attempts) {
+      continue;
+    }
+    const Value value = read_value(owner.spec, header.value);
+    if (value.number) {
+      result = static_cast<int32_t>(*value.number);
+    }
+  }
+  return result;
+}
+
+void
+encode(std::string_view dialect, const ErrorContext& context, record::Record& record)
+{
+  const int index = index_of(dialect);
+  if (index == k_none) {
+    std::string expected;
+    for (const auto name : names()) {
+      expected += expected.empty() ? "" : ", ";
+      expected += name;
+    }
+    throw UsageError(fmt::format("unknown dialect \"{}\" (expected {})", dialect, expected));
+  }
+  k_dialects[index]->encode(context, record);
+}
+
+bool
+is_error_header(std::string_view header_name)
+{
+  const Owner owner = find_owner(header_name);
+  return owner.spec != nullptr && owner.spec->error;
+}
+
+namespace put {
+
+void
+add(record::Record& record, std::string_view name, std::string value)
+{
+  record.headers.push_back({std::string(name), std::move(value)});
+}
+
+void
+add_if_absent(record::Record& record, std::string_view name, std::string value)
+{
+  if (record.last_header(name) == nullptr) {
+    add(record, name, std::move(value));
+  }
+}
+
+void
+replace(record::Record& record, std::string_view name, std::string value)
+{
+  std::erase_if(record.headers, [&](const record::Header& header) { return header.name == name; });
+  add(record, name, std::move(value));
+}
+
+void
+set(record::Record& record, std::string_view name, std::string value)
+{
+  for (auto& header : record.headers) {
+    if (header.name == name) {
+      header.value = std::move(value);
+      return;
+    }
+  }
+  add(record, name, std::move(value));
+}
+
+} // namespace put
+
+} // namespace dlq::dialect

@@ -1,0 +1,99 @@
+// Spring Cloud Stream's Kafka binder DLQ (error.<topic>.<group>).
+// Source: spring-cloud-stream binders/kafka-binder/spring-cloud-stream-binder-kafka/src/main/java/
+// org/springframework/cloud/stream/binder/kafka/KafkaMessageChannelBinder.java (handleRecordForDlq:
+// x-original-* then x-exception-*, plain add, so a second DLQ hop repeats them). Binder 4.x publishes
+// through Spring's DeadLetterPublishingRecoverer with these names, which also writes
+// kafka_dlt-exception-cause-fqcn, kafka_dlt-original-consumer-group and kafka_dlt-key-exception-*.
+// partition i32, offset/timestamp i64, the rest utf8. x-retries is the re-route sample's counter
+// (shared/seeds/spring-cloud-stream-dlq.txt): an Integer that the binder's BinderHeaderMapper writes
+// as JSON text (1 -> "1") and declares in spring_json_header_types.
+
+#include "dialect/spec.hpp"
+#include "dialect/values.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace dlq::dialect {
+
+namespace {
+
+constexpr std::string_view k_prefixes[] = {"x-", "kafka_dlt-", "spring_json_header_types"};
+
+constexpr std::string_view k_retries = "x-retries";
+constexpr std::string_view k_json_types = "spring_json_header_types";
+
+constexpr HeaderSpec k_headers[] = {
+  own("x-original-topic", Encoding::Utf8, Field::OriginalTopic),
+  own("x-original-partition", Encoding::I32, Field::OriginalPartition),
+  own("x-original-offset", Encoding::I64, Field::OriginalOffset),
+  own("x-original-timestamp", Encoding::I64, Field::OriginalTimestamp),
+  own("x-original-timestamp-type", Encoding::Utf8, Field::OriginalTimestampType),
+  shared("kafka_dlt-original-consumer-group", Encoding::Utf8, Field::OriginalGroup),
+  own("x-exception-fqcn", Encoding::Utf8, Field::ExceptionClass),
+  shared("kafka_dlt-exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
+  own("x-exception-message", Encoding::Utf8, Field::ExceptionMessage),
+  own("x-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
+  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
+  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
+  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  counter(k_retries, Encoding::Counter),
+  HeaderSpec{k_json_types, Encoding::Json, Field::None, 0, false, false},
+};
+
+// Declares x-retries as an Integer in an existing spring_json_header_types map.
+void
+declare_retries_type(record::Record& record)
+{
+  for (auto& header : record.headers) {
+    if (header.name != k_json_types || !header.value) {
+      continue;
+    }
+    auto types = nlohmann::json::parse(*header.value, nullptr, false);
+    if (types.is_object()) {
+      types[std::string(k_retries)] = "java.lang.Integer";
+      header.value = types.dump();
+    }
+  }
+}
+
+void
+encode(const ErrorContext& context, record::Record& record)
+{
+  const auto& e = context.exception;
+  const auto& o = context.original;
+  if (o.topic) {
+    put::add(record, "x-original-topic", *o.topic);
+  }
+  if (o.partition) {
+    put::add(record, "x-original-partition", values::encode_i32(*o.partition));
+  }
+  if (o.offset) {
+    put::add(record, "x-original-offset", values::encode_i64(*o.offset));
+  }
+  if (o.timestamp) {
+    put::add(record, "x-original-timestamp", values::encode_i64(*o.timestamp));
+  }
+  if (o.timestamp_type) {
+    put::add(record, "x-original-timestamp-type", *o.timestamp_type);
+  }
+  if (e.class_name) {
+    put::add(record, "x-exception-fqcn", *e.class_name);
+  }
+  if (e.message) {
+    put::add(record, "x-exception-message", *e.message);
+  }
+  if (e.stacktrace) {
+    put::add(record, "x-exception-stacktrace", *e.stacktrace);
+  }
+  if (context.attempts) {
+    // A message header map: setHeader replaces the value.
+    put::set(record, k_retries, values::encode_dec(*context.attempts));
+    declare_retries_type(record);
+  }
+}
+
+} // namespace
+
+constinit const Dialect k_scst{"scst", k_prefixes, k_headers, encode, nullptr};
+
+} // namespace dlq::dialect

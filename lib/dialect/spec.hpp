@@ -1,0 +1,133 @@
+#pragma once
+
+// The internal shape of a dialect: a table of the headers it writes (name, encoding, the
+// ErrorContext field it fills) and an encoder. registry.cpp runs every table through one generic
+// decoder, so adding a dialect = one file defining a Dialect + one entry in registry.cpp.
+
+#include "error_context.hpp"
+#include "record/record.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace dlq::dialect {
+
+enum class Encoding : uint8_t {
+  Utf8,
+  Dec,
+  I32,
+  I64,
+  BigInt,
+  I32OrBigInt,    // retry_topic-attempts: i32 since spring-kafka 2.7.9, a 1-byte BigInteger before
+  Counter,        // x-retries: dec text, a JSON number, or an i32
+  Json,           // JSON text (spring_json_header_types)
+  JavaSerialized, // an ObjectOutputStream blob: shown, never deserialized
+  Binary,         // raw bytes (deserialization-failure-data)
+};
+
+enum class Field : uint8_t {
+  None, // shown by describe_headers only
+  OriginalTopic,
+  OriginalPartition,
+  OriginalOffset,
+  OriginalTimestamp,
+  OriginalTimestampType,
+  OriginalGroup, // last of the Original* fields: these take the FIRST occurrence
+  ExceptionClass,
+  ExceptionMessage,
+  ExceptionStacktrace,
+  CauseClass,
+  CauseMessage,
+  Stage,
+  ExecutingClass,
+  Connector,
+  Task,
+  Attempts,
+  Count,
+};
+
+constexpr bool
+is_original(Field field) noexcept
+{
+  return field >= Field::OriginalTopic && field <= Field::OriginalGroup;
+}
+
+struct HeaderSpec
+{
+  std::string_view name;
+  Encoding encoding;
+  Field field;
+  uint8_t rank;  // among headers filling one field, the lower rank wins; then first/last occurrence
+  bool anchor;   // unique to this dialect: its position decides which dialect is current
+  bool error;    // added on dead-lettering (replay strips it); false for counters that travel on
+};
+
+// A header that identifies its dialect.
+constexpr HeaderSpec
+own(std::string_view name, Encoding encoding, Field field, uint8_t rank = 0)
+{
+  return {name, encoding, field, rank, true, true};
+}
+
+// An error header that other dialects write too, or that only rides along: it never decides
+// detection, and belongs to the current dialect when that one lists it.
+constexpr HeaderSpec
+shared(std::string_view name, Encoding encoding, Field field, uint8_t rank = 0)
+{
+  return {name, encoding, field, rank, false, true};
+}
+
+// A counter that travels with the record between attempts (not stripped by replay).
+constexpr HeaderSpec
+counter(std::string_view name, Encoding encoding)
+{
+  return {name, encoding, Field::Attempts, 0, false, false};
+}
+
+struct Dialect
+{
+  std::string_view name;
+  // A header can be this dialect's only if its name starts with one of these: the cheap test run
+  // on every header of every record before the exact lookup in `headers`.
+  std::span<const std::string_view> prefixes;
+  std::span<const HeaderSpec> headers;
+  void (*encode)(const ErrorContext& context, record::Record& record);
+  void (*finish)(ErrorContext& context); // optional fix-ups after the generic decode
+};
+
+// The header's spec in `dialect`, or nullptr. No allocation.
+const HeaderSpec* find_header(const Dialect& dialect, std::string_view name) noexcept;
+
+// The dialects, defined one per file.
+extern const Dialect k_connect;
+extern const Dialect k_spring;
+extern const Dialect k_spring_retry;
+extern const Dialect k_scst;
+extern const Dialect k_streams;
+extern const Dialect k_smallrye;
+extern const Dialect k_karafka;
+extern const Dialect k_share_group;
+extern const Dialect k_watermill;
+extern const Dialect k_envelope;
+
+// envelope.cpp: the value-based dialect.
+std::optional<ErrorContext> decode_envelope(const record::Bytes& value);
+
+// Helpers for encoders (registry.cpp), mirroring the Java Headers calls the frameworks make.
+namespace put {
+
+// headers.add(name, value)
+void add(record::Record& record, std::string_view name, std::string value);
+// Kafka Connect's add() and Spring's maybeAddHeader(): only when no header `name` exists yet.
+void add_if_absent(record::Record& record, std::string_view name, std::string value);
+// Spring's appendOrReplace() with stripPreviousExceptionHeaders: remove every `name`, then add.
+void replace(record::Record& record, std::string_view name, std::string value);
+// A map-like put (Ruby Hash#merge, Go map set): overwrite the first `name` in place, else add.
+void set(record::Record& record, std::string_view name, std::string value);
+
+} // namespace put
+
+} // namespace dlq::dialect

@@ -1,0 +1,82 @@
+// Spring Kafka's DeadLetterPublishingRecoverer (topic <topic>.DLT / <topic>-dlt).
+// Sources: spring-kafka spring-kafka/src/main/java/org/springframework/kafka/support/KafkaHeaders.java
+// (names), listener/DeadLetterPublishingRecoverer.java (addExceptionInfoHeaders, then
+// maybeAddOriginalHeaders: the exception headers come first and replace earlier ones
+// (stripPreviousExceptionHeaders), the original-* headers are added only when absent, so the first
+// origin survives), listener/DeadLetterRecordManager.java. partition i32, offset and timestamp i64
+// (-1 = none), the rest utf8.
+
+#include "dialect/spec.hpp"
+#include "dialect/values.hpp"
+
+namespace dlq::dialect {
+
+namespace {
+
+constexpr std::string_view k_prefixes[] = {"kafka_dlt-", "kafka_deliveryAttempt", "springDeserializerException"};
+
+constexpr HeaderSpec k_headers[] = {
+  own("kafka_dlt-original-topic", Encoding::Utf8, Field::OriginalTopic),
+  own("kafka_dlt-original-partition", Encoding::I32, Field::OriginalPartition),
+  own("kafka_dlt-original-offset", Encoding::I64, Field::OriginalOffset),
+  own("kafka_dlt-original-timestamp", Encoding::I64, Field::OriginalTimestamp),
+  own("kafka_dlt-original-timestamp-type", Encoding::Utf8, Field::OriginalTimestampType),
+  // Also written by spring-retry and by the Spring Cloud Stream binder (2.8+ / 4.x).
+  shared("kafka_dlt-original-consumer-group", Encoding::Utf8, Field::OriginalGroup),
+  own("kafka_dlt-exception-fqcn", Encoding::Utf8, Field::ExceptionClass),
+  // Often the fqcn above is the ListenerExecutionFailedException wrapper; this is the real one.
+  shared("kafka_dlt-exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
+  own("kafka_dlt-exception-message", Encoding::Utf8, Field::ExceptionMessage),
+  own("kafka_dlt-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
+  // Key deserialization failures; the value exception wins when both are there.
+  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
+  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
+  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  // ErrorHandlingDeserializer's payloads (normally stripped) and the container's delivery attempt.
+  shared("springDeserializerExceptionKey", Encoding::JavaSerialized, Field::None),
+  shared("springDeserializerExceptionValue", Encoding::JavaSerialized, Field::None),
+  counter("kafka_deliveryAttempt", Encoding::I32),
+};
+
+void
+encode(const ErrorContext& context, record::Record& record)
+{
+  const auto& e = context.exception;
+  const auto& o = context.original;
+  if (e.class_name) {
+    put::replace(record, "kafka_dlt-exception-fqcn", *e.class_name);
+  }
+  if (e.cause_class) {
+    put::replace(record, "kafka_dlt-exception-cause-fqcn", *e.cause_class);
+  }
+  if (e.message) {
+    put::replace(record, "kafka_dlt-exception-message", *e.message);
+  }
+  if (e.stacktrace) {
+    put::replace(record, "kafka_dlt-exception-stacktrace", *e.stacktrace);
+  }
+  if (o.topic) {
+    put::add_if_absent(record, "kafka_dlt-original-topic", *o.topic);
+  }
+  if (o.partition) {
+    put::add_if_absent(record, "kafka_dlt-original-partition", values::encode_i32(*o.partition));
+  }
+  if (o.offset) {
+    put::add_if_absent(record, "kafka_dlt-original-offset", values::encode_i64(*o.offset));
+  }
+  if (o.timestamp) {
+    put::add_if_absent(record, "kafka_dlt-original-timestamp", values::encode_i64(*o.timestamp));
+  }
+  if (o.timestamp_type) {
+    put::add_if_absent(record, "kafka_dlt-original-timestamp-type", *o.timestamp_type);
+  }
+  if (o.group) {
+    put::add_if_absent(record, "kafka_dlt-original-consumer-group", *o.group);
+  }
+}
+
+} // namespace
+
+constinit const Dialect k_spring{"spring", k_prefixes, k_headers, encode, nullptr};
+
+} // namespace dlq::dialect

@@ -1,0 +1,86 @@
+// Spring Kafka's non-blocking retries (@RetryableTopic): <topic>-retry-<n> hops, then <topic>-dlt.
+// Sources: spring-kafka spring-kafka/src/main/java/org/springframework/kafka/retrytopic/
+// DeadLetterPublishingRecovererFactory.java (the recoverer with kafka_original-* / kafka_exception-*
+// names, plus the retry headers added per hop: original timestamp, attempts, backoff timestamp),
+// retrytopic/RetryTopicHeaders.java. Encodings as `spring`; retry_topic-attempts is an i32 since
+// 2.7.9 (a 1-byte BigInteger before) and accumulates one per hop since 2.9.6, so the last counts;
+// the two timestamps are variable-length BigIntegers.
+
+#include "dialect/spec.hpp"
+#include "dialect/values.hpp"
+
+namespace dlq::dialect {
+
+namespace {
+
+constexpr std::string_view k_prefixes[] = {"kafka_original-", "kafka_exception-", "kafka_key-exception-",
+                                           "retry_topic-", "kafka_dlt-original-consumer-group"};
+
+constexpr HeaderSpec k_headers[] = {
+  own("kafka_original-topic", Encoding::Utf8, Field::OriginalTopic),
+  own("kafka_original-partition", Encoding::I32, Field::OriginalPartition),
+  own("kafka_original-offset", Encoding::I64, Field::OriginalOffset),
+  own("kafka_original-timestamp", Encoding::I64, Field::OriginalTimestamp),
+  own("kafka_original-timestamp-type", Encoding::Utf8, Field::OriginalTimestampType),
+  shared("kafka_dlt-original-consumer-group", Encoding::Utf8, Field::OriginalGroup),
+  own("kafka_exception-fqcn", Encoding::Utf8, Field::ExceptionClass),
+  own("kafka_exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
+  own("kafka_exception-message", Encoding::Utf8, Field::ExceptionMessage),
+  own("kafka_exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
+  own("kafka_key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
+  own("kafka_key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
+  own("kafka_key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  own("retry_topic-original-timestamp", Encoding::BigInt, Field::OriginalTimestamp, 1),
+  own("retry_topic-attempts", Encoding::I32OrBigInt, Field::Attempts),
+  own("retry_topic-backoff-timestamp", Encoding::BigInt, Field::None),
+};
+
+void
+encode(const ErrorContext& context, record::Record& record)
+{
+  const auto& e = context.exception;
+  const auto& o = context.original;
+  if (e.class_name) {
+    put::replace(record, "kafka_exception-fqcn", *e.class_name);
+  }
+  if (e.cause_class) {
+    put::replace(record, "kafka_exception-cause-fqcn", *e.cause_class);
+  }
+  if (e.message) {
+    put::replace(record, "kafka_exception-message", *e.message);
+  }
+  if (e.stacktrace) {
+    put::replace(record, "kafka_exception-stacktrace", *e.stacktrace);
+  }
+  if (o.topic) {
+    put::add_if_absent(record, "kafka_original-topic", *o.topic);
+  }
+  if (o.partition) {
+    put::add_if_absent(record, "kafka_original-partition", values::encode_i32(*o.partition));
+  }
+  if (o.offset) {
+    put::add_if_absent(record, "kafka_original-offset", values::encode_i64(*o.offset));
+  }
+  if (o.timestamp) {
+    put::add_if_absent(record, "kafka_original-timestamp", values::encode_i64(*o.timestamp));
+  }
+  if (o.timestamp_type) {
+    put::add_if_absent(record, "kafka_original-timestamp-type", *o.timestamp_type);
+  }
+  if (o.group) {
+    put::add_if_absent(record, "kafka_dlt-original-consumer-group", *o.group);
+  }
+  // The per-hop headers (the factory's headersFunction), appended: values accumulate.
+  if (o.timestamp) {
+    put::add(record, "retry_topic-original-timestamp", values::encode_bigint(*o.timestamp));
+  }
+  if (context.attempts) {
+    put::add(record, "retry_topic-attempts", values::encode_i32(*context.attempts));
+  }
+}
+
+} // namespace
+
+constinit const Dialect k_spring_retry{"spring-retry", k_prefixes, k_headers, encode, nullptr};
+
+} // namespace dlq::dialect

@@ -1,0 +1,107 @@
+#include "dialect/dialect.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace dlq;
+using namespace std::string_literals;
+
+namespace {
+
+// shared/seeds/streaming-job-dlq.md, visits_dlq.
+const std::string k_seed =
+  R"({"processing_time": "2024-01-13T04:21:50.037894", "input_json": "{\"visit_id\": null, \"page\": \"page_8\"}", "error_message": "fromisoformat: argument must be str"})";
+
+record::Record
+with_value(record::Bytes value)
+{
+  record::Record record;
+  record.value = std::move(value);
+  return record;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("dialect");
+
+TEST_CASE("dialect::envelope::decode")
+{
+  const auto context = dialect::decode(with_value(k_seed));
+  REQUIRE(context);
+  CHECK(context->dialect == "envelope");
+  CHECK(context->exception.message == "fromisoformat: argument must be str");
+  CHECK_FALSE(context->exception.class_name);
+  CHECK_FALSE(context->original.topic);
+  CHECK(dialect::unwrap_envelope(with_value(k_seed)) == record::Bytes(R"({"visit_id": null, "page": "page_8"})"));
+}
+
+TEST_CASE("dialect::envelope::decode error object and payload object")
+{
+  const auto record = with_value(
+    R"({"error": {"type": "ValueError", "message": "bad", "traceback": "Traceback..."}, "payload": {"a": 1}, "topic": "visits", "offset": 5})"s);
+  const auto context = dialect::decode(record);
+  REQUIRE(context);
+  CHECK(context->exception.class_name == "ValueError");
+  CHECK(context->exception.message == "bad");
+  CHECK(context->exception.stacktrace == "Traceback...");
+  CHECK(context->original.topic == "visits");
+  CHECK(context->original.offset == 5);
+  CHECK(dialect::unwrap_envelope(record) == record::Bytes(R"({"a":1})"));
+}
+
+TEST_CASE("dialect::envelope::decode not an envelope")
+{
+  CHECK_FALSE(dialect::decode(with_value(R"({"error_message": "no payload"})"s)));
+  CHECK_FALSE(dialect::decode(with_value(R"({"input_json": "no error"})"s)));
+  CHECK_FALSE(dialect::decode(with_value(R"({"error": null, "payload": "x"})"s)));
+  CHECK_FALSE(dialect::decode(with_value(R"({"error": "x", "payload": )"s)));
+  CHECK_FALSE(dialect::decode(with_value("plain text"s)));
+  CHECK_FALSE(dialect::decode(with_value(std::nullopt)));
+  CHECK_FALSE(dialect::unwrap_envelope(with_value("plain text"s)));
+}
+
+TEST_CASE("dialect::envelope::decode headers win over the value")
+{
+  auto record = with_value(k_seed);
+  record.headers = {{"__connect.errors.topic", "visits"s}};
+  CHECK(dialect::decode(record)->dialect == "connect");
+}
+
+TEST_CASE("dialect::envelope::encode")
+{
+  ErrorContext context;
+  context.exception.message = "fromisoformat: argument must be str";
+  SUBCASE("bytes")
+  {
+    auto record = with_value(R"({"page": "x"})"s);
+    dialect::encode("envelope", context, record);
+    CHECK(record.value
+          == R"({"input_json": "{\"page\": \"x\"}", "error_message": "fromisoformat: argument must be str"})");
+    CHECK(dialect::unwrap_envelope(record) == record::Bytes(R"({"page": "x"})"));
+  }
+  SUBCASE("round trip")
+  {
+    context.exception.class_name = "ValueError";
+    context.exception.stacktrace = "Traceback...";
+    context.original.topic = "visits";
+    context.original.partition = 1;
+    context.original.offset = 9;
+    auto record = with_value("abc"s);
+    dialect::encode("envelope", context, record);
+    auto expected = context;
+    expected.dialect = "envelope";
+    CHECK(dialect::decode(record) == expected);
+  }
+  SUBCASE("binary and null payloads")
+  {
+    auto binary = with_value("\xff\x00"s);
+    dialect::encode("envelope", context, binary);
+    CHECK(dialect::unwrap_envelope(binary) == record::Bytes("\xff\x00"s));
+    auto null = with_value(std::nullopt);
+    dialect::encode("envelope", context, null);
+    const auto unwrapped = dialect::unwrap_envelope(null);
+    REQUIRE(unwrapped);
+    CHECK_FALSE(unwrapped->has_value());
+  }
+}
+
+TEST_SUITE_END();
