@@ -1,0 +1,48 @@
+#pragma once
+
+// The CLI11 tree of dlqcat: global options, then one subcommand per file (add_<verb>), each
+// setting AppState::run when it is the one chosen. Parsing has no side effects; main() runs it.
+
+#include "kafka/config.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dlq::cmd {
+
+struct GlobalOptions
+{
+  std::string brokers;                 // -b
+  std::vector<std::string> properties; // -X name=value
+  std::string config_file;             // -F
+  bool quiet = false;                  // -q
+  int verbosity = 0;                   // -v (repeatable)
+  std::string color = "auto";          // --color
+};
+
+struct AppState
+{
+  GlobalOptions global;
+  std::function<int()> run; // set by the chosen subcommand's callback
+};
+
+std::unique_ptr<CLI::App> build_app(AppState& state);
+
+// librdkafka properties from, in increasing precedence: the config file (-F, else $DLQCAT_CONFIG,
+// else ~/.config/dlqcat.conf if it exists), $DLQCAT_BROKERS, -X, -b.
+kafka::ClientConfig client_config(const GlobalOptions& global);
+
+// Subcommands, in the order `dlqcat --help` lists them.
+void add_produce(CLI::App& app, AppState& state);
+void add_consume_dlq(CLI::App& app, AppState& state);
+void add_inspect_headers(CLI::App& app, AppState& state);
+void add_replay(CLI::App& app, AppState& state);
+void add_park(CLI::App& app, AppState& state);
+void add_broker(CLI::App& app, AppState& state);
+void add_demo(CLI::App& app, AppState& state);
+
+} // namespace dlq::cmd

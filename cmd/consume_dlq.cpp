@@ -1,0 +1,149 @@
+// dlqcat consume-dlq: read DLQ topics and print each record with its decoded error context,
+// as readable blocks, kcat -f format strings or lossless JSON lines (-J).
+
+#include "app.hpp"
+#include "exit_code.hpp"
+#include "read_options.hpp"
+
+#include "dialect/dialect.hpp"
+#include "error.hpp"
+#include "format/block.hpp"
+#include "format/format.hpp"
+#include "record/json_line.hpp"
+#include "util/output.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+namespace dlq::cmd {
+
+namespace {
+
+struct ConsumeDlqOptions
+{
+  ReadArgs read;
+  FilterArgs filters;
+  std::optional<uint64_t> count;
+  std::optional<std::string> format;
+  bool json = false;
+  bool stacktrace = false;
+};
+
+bool
+use_color(const std::string& color, int fd)
+{
+  return color == "always" || (color == "auto" && ::isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr);
+}
+
+// Keeps the position (not the bytes) of a record whose output is still buffered.
+void
+remember(std::vector<record::Record>& unwritten, const record::Record& record)
+{
+  for (auto& pending : unwritten) {
+    if (pending.partition == record.partition && pending.topic == record.topic) {
+      pending.offset = record.offset;
+      return;
+    }
+  }
+  record::Record position;
+  position.topic = record.topic;
+  position.partition = record.partition;
+  position.offset = record.offset;
+  unwritten.push_back(std::move(position));
+}
+
+int
+run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
+{
+  const auto filter = make_filter(options.filters);
+  std::optional<format::Template> tpl;
+  if (options.format) {
+    tpl = format::compile(*options.format);
+  }
+  format::BlockOptions block;
+  block.full_stacktrace = options.stacktrace;
+  block.color = use_color(global.color, STDOUT_FILENO);
+
+  kafka::RecordSource source(client_config(global), make_read_options(options.read));
+  util::Output out(STDOUT_FILENO);
+  // With -G, a record's offset is stored for commit only once its output has been written:
+  // a reader that goes away never loses records to a commit.
+  std::vector<record::Record> unwritten;
+  const auto written = [&] {
+    for (const auto& record : unwritten) {
+      source.mark_processed(record);
+    }
+    unwritten.clear();
+  };
+  uint64_t printed = 0;
+  try {
+    while (!options.count || printed < *options.count) {
+      const auto* record = source.next();
+      if (record == nullptr) {
+        break;
+      }
+      const auto error = dialect::decode(*record);
+      const ErrorContext* context = error ? &*error : nullptr;
+      if (!matches(filter, *record, context)) {
+        remember(unwritten, *record);
+        continue;
+      }
+      auto& buffer = out.buffer();
+      if (options.json) {
+        record::append_json_line(buffer, *record, context);
+        buffer.push_back('\n');
+      } else if (tpl) {
+        format::render(buffer, *tpl, *record, context);
+      } else {
+        format::render_block(buffer, *record, context, block);
+      }
+      remember(unwritten, *record);
+      if (out.maybe_flush()) {
+        written();
+      }
+      ++printed;
+    }
+    out.flush();
+    written();
+  } catch (const util::BrokenPipe&) {
+    // The reader went away (`| head`): a normal end. Offsets of records that may not have
+    // reached the reader are not committed.
+    source.close();
+    return k_exit_ok;
+  }
+  source.commit();
+  source.close();
+  if (source.interrupted()) {
+    throw Interrupted();
+  }
+  return k_exit_ok;
+}
+
+} // namespace
+
+void
+add_consume_dlq(CLI::App& app, AppState& state)
+{
+  auto options = std::make_shared<ConsumeDlqOptions>();
+  auto* sub = app.add_subcommand("consume-dlq", "Print DLQ records with their decoded error context");
+  add_read_options(*sub, options->read);
+  sub->add_option("-c,--count", options->count, "Stop after N records")->type_name("N");
+  sub->add_option("-f,--format", options->format,
+                  "kcat format: %t %p %o %k %s %K %S %T %h %%, and %E %M %O %A %G %d (error fields)")
+    ->type_name("FMT");
+  sub->add_flag("-J,--json", options->json, "Lossless JSON lines with the decoded error object");
+  sub->add_flag("--stacktrace", options->stacktrace, "Print whole stack traces (default: first lines)");
+  add_filter_options(*sub, options->filters);
+  sub->callback([options, &state] {
+    if (options->read.topics.empty()) {
+      throw CLI::RequiredError("-t,--topic");
+    }
+    if (options->json && options->format) {
+      throw CLI::ValidationError("-J", "cannot be combined with -f");
+    }
+    state.run = [options, &state] { return run_consume_dlq(*options, state.global); };
+  });
+}
+
+} // namespace dlq::cmd

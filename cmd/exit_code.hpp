@@ -1,0 +1,23 @@
+#pragma once
+
+// dlqcat's exit codes (README "Exit status", man page EXIT STATUS).
+
+#include <exception>
+#include <string>
+#include <string_view>
+
+namespace dlq::cmd {
+
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failure = 1;     // broker, database, delivery, I/O
+inline constexpr int k_exit_usage = 2;       // bad command line or bad input
+inline constexpr int k_exit_matched = 3;     // --fail-if-any found records
+inline constexpr int k_exit_interrupted = 130;
+
+// The one mapping from an error to an exit code.
+int exit_code_for(const std::exception& error) noexcept;
+
+// Error messages are one line: newlines folded into "; ".
+std::string one_line(std::string_view message);
+
+} // namespace dlq::cmd

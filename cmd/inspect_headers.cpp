@@ -1,0 +1,207 @@
+// dlqcat inspect-headers: every header of every DLQ record decoded to a typed value with the
+// dialect that owns it, or (--summary) a triage table; --fail-if-any turns it into a CI gate.
+// Reads a topic up to the end offsets seen at start, or JSON lines (dlqcat's or kcat's) from
+// stdin with `-`.
+
+#include "app.hpp"
+#include "exit_code.hpp"
+#include "read_options.hpp"
+
+#include "dialect/dialect.hpp"
+#include "error.hpp"
+#include "record/json_line.hpp"
+#include "summary.hpp"
+#include "util/delimited_reader.hpp"
+#include "util/interrupt.hpp"
+#include "util/json_writer.hpp"
+#include "util/output.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+namespace dlq::cmd {
+
+namespace {
+
+struct InspectHeadersOptions
+{
+  ReadArgs read;
+  FilterArgs filters;
+  std::string input; // "-": stdin
+  bool summary = false;
+  bool json = false;
+  bool fail_if_any = false;
+};
+
+// Records from JSON lines on stdin, with the same next() shape as kafka::RecordSource.
+class JsonLineSource
+{
+public:
+  JsonLineSource() : m_reader(STDIN_FILENO, "\n", 256 * 1024 * 1024) {}
+
+  const record::Record* next()
+  {
+    while (!util::interrupt_requested()) {
+      auto line = m_reader.next();
+      if (!line) {
+        return nullptr;
+      }
+      ++m_line;
+      if (line->empty()) {
+        continue;
+      }
+      try {
+        m_record = record::parse_json_line(*line);
+      } catch (const UsageError& e) {
+        throw UsageError(fmt::format("stdin:{}: {}", m_line, e.what()));
+      }
+      return &m_record;
+    }
+    return nullptr;
+  }
+
+private:
+  util::DelimitedReader m_reader;
+  uint64_t m_line = 0;
+  record::Record m_record;
+};
+
+void
+append_typed_headers_text(std::string& out, const record::Record& record, const ErrorContext* error)
+{
+  out += fmt::format("{} [{}] @ {}  ({})\n", record.topic.empty() ? "-" : record.topic, record.partition, record.offset,
+                     error != nullptr ? error->dialect : "no known dialect");
+  for (const auto& header : dialect::describe_headers(record)) {
+    out += fmt::format("  {} = {} ({}{}{})", header.name, header.display, header.type,
+                       header.dialect.empty() ? "" : ", ", header.dialect);
+    if (header.problem) {
+      out += fmt::format("  malformed: {}", *header.problem);
+    }
+    out.push_back('\n');
+  }
+  out.push_back('\n');
+}
+
+void
+append_typed_headers_json(std::string& out, const record::Record& record, const ErrorContext* error)
+{
+  using util::append_json_string;
+  out += "{\"topic\":";
+  append_json_string(out, record.topic);
+  out += ",\"partition\":";
+  util::append_json_int(out, record.partition);
+  out += ",\"offset\":";
+  util::append_json_int(out, record.offset);
+  out += ",\"dialect\":";
+  if (error != nullptr) {
+    append_json_string(out, error->dialect);
+  } else {
+    out += "null";
+  }
+  out += ",\"headers\":[";
+  bool first = true;
+  for (const auto& header : dialect::describe_headers(record)) {
+    out += first ? "{\"name\":" : ",{\"name\":";
+    first = false;
+    util::append_json_bytes(out, header.name);
+    out += ",\"dialect\":";
+    if (header.dialect.empty()) {
+      out += "null";
+    } else {
+      append_json_string(out, header.dialect);
+    }
+    out += ",\"type\":";
+    append_json_string(out, header.type);
+    out += ",\"value\":";
+    util::append_json_bytes(out, header.display);
+    if (header.problem) {
+      out += ",\"problem\":";
+      util::append_json_bytes(out, *header.problem);
+    }
+    out.push_back('}');
+  }
+  out += "]}\n";
+}
+
+template <typename Source>
+int
+inspect(Source& source, const InspectHeadersOptions& options, const Filter& filter)
+{
+  util::Output out(STDOUT_FILENO);
+  Summary summary;
+  uint64_t matched = 0;
+  try {
+    while (const auto* record = source.next()) {
+      const auto error = dialect::decode(*record);
+      const ErrorContext* context = error ? &*error : nullptr;
+      if (!matches(filter, *record, context)) {
+        continue;
+      }
+      ++matched;
+      if (options.summary) {
+        summary.add(*record, context);
+      } else if (options.json) {
+        append_typed_headers_json(out.buffer(), *record, context);
+      } else {
+        append_typed_headers_text(out.buffer(), *record, context);
+      }
+      out.maybe_flush();
+    }
+    if (options.summary) {
+      out.buffer() += options.json ? render_summary_json(summary) : render_summary_table(summary);
+    }
+    out.flush();
+  } catch (const util::BrokenPipe&) {
+    return k_exit_ok;
+  }
+  if (util::interrupt_requested()) {
+    throw Interrupted();
+  }
+  return options.fail_if_any && matched > 0 ? k_exit_matched : k_exit_ok;
+}
+
+int
+run_inspect_headers(const InspectHeadersOptions& options, const GlobalOptions& global)
+{
+  const auto filter = make_filter(options.filters);
+  if (options.input == "-") {
+    JsonLineSource source;
+    return inspect(source, options, filter);
+  }
+  auto read = make_read_options(options.read);
+  read.stop_at_end = true; // a report covers what was there at start
+  kafka::RecordSource source(client_config(global), read);
+  const int code = inspect(source, options, filter);
+  source.close();
+  return code;
+}
+
+} // namespace
+
+void
+add_inspect_headers(CLI::App& app, AppState& state)
+{
+  auto options = std::make_shared<InspectHeadersOptions>();
+  auto* sub = app.add_subcommand("inspect-headers",
+                                 "Decode every header to a typed value and its dialect; --summary for a triage table");
+  add_read_options(*sub, options->read, false);
+  sub->add_option("input", options->input, "- reads JSON lines (dlqcat -J or kcat -J) from stdin instead of Kafka")
+    ->type_name("-")
+    ->check(CLI::IsMember({"-"}));
+  sub->add_flag("--summary", options->summary, "Group by original topic, exception class and stage");
+  sub->add_flag("-J,--json", options->json, "JSON output");
+  sub->add_flag("--fail-if-any", options->fail_if_any, "Exit 3 when any record matched (a CI gate)");
+  add_filter_options(*sub, options->filters);
+  sub->callback([options, &state] {
+    if (options->read.topics.empty() && options->input.empty()) {
+      throw CLI::RequiredError("-t,--topic (or - for stdin)");
+    }
+    if (!options->read.topics.empty() && !options->input.empty()) {
+      throw CLI::ValidationError("-", "cannot be combined with -t");
+    }
+    state.run = [options, &state] { return run_inspect_headers(*options, state.global); };
+  });
+}
+
+} // namespace dlq::cmd

@@ -1,0 +1,50 @@
+#pragma once
+
+// The record filters shared by consume-dlq, inspect-headers, replay and park.
+
+#include "error_context.hpp"
+#include "record/record.hpp"
+
+#include <optional>
+#include <regex>
+#include <string>
+
+namespace dlq {
+
+struct Filter
+{
+  std::optional<std::regex> exception;  // --exception REGEX: searched in class, cause class and message
+  std::optional<std::string> original_topic;
+  std::optional<std::string> dialect;
+  std::optional<int64_t> since;         // record timestamp >= since (ms)
+  std::optional<int64_t> until;         // record timestamp < until (ms)
+  std::optional<int32_t> min_attempts;
+
+  bool empty() const noexcept
+  {
+    return !exception && !original_topic && !dialect && !since && !until && !min_attempts;
+  }
+};
+
+// Texts as given on the command line; make_filter validates them.
+struct FilterArgs
+{
+  std::string exception;
+  std::string original_topic;
+  std::string dialect;
+  std::string since;
+  std::string until;
+  std::optional<int32_t> min_attempts;
+};
+
+// Throws UsageError naming the option (`--since: invalid time "x" ...`).
+Filter make_filter(const FilterArgs& args);
+
+// `error` is the record's decoded context (nullptr: none); `attempts` its attempt count if known.
+bool matches(const Filter& filter, const record::Record& record, const ErrorContext* error);
+
+// Epoch milliseconds, or an ISO 8601 UTC time: 2024-01-13, 2024-01-13T04:21:50,
+// 2024-01-13T04:21:50.037Z, 2024-01-13 04:21:50+02:00. std::nullopt when not one of those.
+std::optional<int64_t> parse_time(std::string_view text);
+
+} // namespace dlq

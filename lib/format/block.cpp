@@ -1,0 +1,170 @@
+#include "format/block.hpp"
+
+#include "util/utf8.hpp"
+
+#include <fmt/core.h>
+
+#include <ctime>
+
+namespace dlq::format {
+
+namespace {
+
+constexpr std::string_view k_bold = "\x1b[1m";
+constexpr std::string_view k_red = "\x1b[31m";
+constexpr std::string_view k_dim = "\x1b[2m";
+constexpr std::string_view k_reset = "\x1b[0m";
+
+class Painter
+{
+public:
+  explicit Painter(bool enabled) : m_enabled(enabled) {}
+  std::string operator()(std::string_view style, std::string_view text) const
+  {
+    if (!m_enabled) {
+      return std::string(text);
+    }
+    return fmt::format("{}{}{}", style, text, k_reset);
+  }
+
+private:
+  bool m_enabled;
+};
+
+// Text shown as is (cut at `limit` bytes on a character boundary), binary as hex.
+std::string
+show_bytes(const record::Bytes& bytes, size_t limit)
+{
+  if (!bytes) {
+    return "(null)";
+  }
+  const std::string& data = *bytes;
+  if (!util::is_valid_utf8(data)) {
+    std::string hex;
+    const size_t shown = std::min(data.size(), limit / 2);
+    for (size_t i = 0; i < shown; ++i) {
+      hex += fmt::format("{:02x}", static_cast<unsigned char>(data[i]));
+    }
+    return fmt::format("(binary, {} bytes) {}{}", data.size(), hex, shown < data.size() ? "…" : "");
+  }
+  if (data.size() <= limit) {
+    return data;
+  }
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(data[cut]) & 0xC0) == 0x80) {
+    --cut; // do not split a UTF-8 sequence
+  }
+  return fmt::format("{}… ({} bytes)", std::string_view(data).substr(0, cut), data.size());
+}
+
+std::string
+describe_origin(const OriginalLocation& original)
+{
+  std::string text = original.topic.value_or("?");
+  if (original.partition) {
+    text += fmt::format(" [{}]", *original.partition);
+  }
+  if (original.offset) {
+    text += fmt::format(" @ {}", *original.offset);
+  }
+  if (original.timestamp && *original.timestamp >= 0) {
+    text += fmt::format("  {}", format_timestamp(*original.timestamp));
+  }
+  if (original.group) {
+    text += fmt::format("  group {}", *original.group);
+  }
+  return text;
+}
+
+void
+append_stacktrace(std::string& out, const std::string& trace, const BlockOptions& options)
+{
+  size_t start = 0;
+  size_t lines = 0;
+  while (start < trace.size()) {
+    auto end = trace.find('\n', start);
+    if (end == std::string::npos) {
+      end = trace.size();
+    }
+    if (!options.full_stacktrace && lines == options.stacktrace_lines) {
+      size_t rest = 0;
+      for (size_t i = start; i < trace.size(); ++i) {
+        rest += trace[i] == '\n' ? 1 : 0;
+      }
+      out += fmt::format("           … {} more lines (--stacktrace shows all)\n", rest + (trace.back() == '\n' ? 0 : 1));
+      return;
+    }
+    out += "           ";
+    out.append(trace, start, end - start);
+    out.push_back('\n');
+    ++lines;
+    start = end + 1;
+  }
+}
+
+} // namespace
+
+std::string
+format_timestamp(int64_t ms)
+{
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:03}Z", buffer, ms % 1000);
+}
+
+void
+render_block(std::string& out, const record::Record& record, const ErrorContext* error, const BlockOptions& options)
+{
+  const Painter paint(options.color);
+  out += paint(k_bold, fmt::format("{} [{}] @ {}", record.topic, record.partition, record.offset));
+  if (record.timestamp >= 0) {
+    out += fmt::format("  {}", format_timestamp(record.timestamp));
+  }
+  out.push_back('\n');
+  out += fmt::format("  key:     {}\n", show_bytes(record.key, options.max_value_bytes));
+  out += fmt::format("  value:   {}\n", show_bytes(record.value, options.max_value_bytes));
+  if (error == nullptr) {
+    out += paint(k_dim, "  error:   none decoded (no known DLQ headers)");
+    out.push_back('\n');
+  } else {
+    const auto& exception = error->exception;
+    std::string headline = exception.class_name.value_or("(exception class not given)");
+    if (exception.message) {
+      headline += ": " + *exception.message;
+    }
+    out += fmt::format("  error:   {} {}\n", paint(k_red, headline), paint(k_dim, "(" + error->dialect + ")"));
+    if (exception.cause_class || exception.cause_message) {
+      out += fmt::format("  cause:   {}{}\n", exception.cause_class.value_or(""),
+                         exception.cause_message ? ": " + *exception.cause_message : "");
+    }
+    out += fmt::format("  origin:  {}\n", describe_origin(error->original));
+    if (error->stage || error->connector || error->task) {
+      out += fmt::format("  stage:   {}{}{}\n", error->stage.value_or("-"),
+                         error->connector ? "  connector " + *error->connector : "",
+                         error->task ? fmt::format("  task {}", *error->task) : "");
+    }
+    if (error->attempts) {
+      out += fmt::format("  attempts: {}\n", *error->attempts);
+    }
+    if (!error->history.empty()) {
+      std::string layers;
+      for (const auto& layer : error->history) {
+        layers += (layers.empty() ? "" : ", ") + layer;
+      }
+      out += fmt::format("  earlier: {}\n", layers);
+    }
+    for (const auto& bad : error->malformed) {
+      out += fmt::format("  malformed: {}: {} ({})\n", bad.name, bad.reason, bad.hex);
+    }
+    if (exception.stacktrace && !exception.stacktrace->empty()) {
+      out += "  stacktrace:\n";
+      append_stacktrace(out, *exception.stacktrace, options);
+    }
+  }
+  out += fmt::format("  headers: {}\n\n", record.headers.size());
+}
+
+} // namespace dlq::format

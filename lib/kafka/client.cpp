@@ -1,0 +1,96 @@
+#include "kafka/client.hpp"
+
+#include "error.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace dlq::kafka {
+
+void
+throw_kafka_error(const std::string& what, rd_kafka_resp_err_t err)
+{
+  throw KafkaError(fmt::format("{}: {}", what, rd_kafka_err2str(err)), err);
+}
+
+void
+Client::create(rd_kafka_type_t type, const ClientConfig& config)
+{
+  m_events = std::make_unique<ClientEvents>();
+  m_events->owner = this;
+  const auto* bootstrap = config.find("bootstrap.servers");
+  if (bootstrap == nullptr) {
+    bootstrap = config.find("metadata.broker.list");
+  }
+  if (bootstrap == nullptr || bootstrap->empty()) {
+    throw UsageError("no broker given: use -b BROKERS, $DLQCAT_BROKERS or bootstrap.servers in the config file");
+  }
+  m_bootstrap = *bootstrap;
+  auto conf = make_conf(config, *m_events);
+  configure(conf.get());
+  m_handle = make_handle(type, conf);
+}
+
+std::vector<int32_t>
+Client::partitions(const std::string& topic, milliseconds timeout)
+{
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(m_handle.get(), topic.c_str(), nullptr);
+  if (rkt == nullptr) {
+    throw_kafka_error(fmt::format("topic \"{}\"", topic), rd_kafka_last_error());
+  }
+  std::unique_ptr<rd_kafka_topic_t, CDeleter<rd_kafka_topic_destroy>> topic_handle(rkt);
+
+  // Ask in short slices so that "every broker refused the connection" ends the wait early.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const rd_kafka_metadata_t* raw = nullptr;
+    err = rd_kafka_metadata(m_handle.get(), 0, rkt, &raw, 250);
+    MetadataPtr metadata(raw);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && metadata && metadata->topic_cnt == 1) {
+      const auto& t = metadata->topics[0];
+      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt > 0) {
+        std::vector<int32_t> ids;
+        ids.reserve(t.partition_cnt);
+        for (int i = 0; i < t.partition_cnt; ++i) {
+          ids.push_back(t.partitions[i].id);
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+      }
+      if (t.err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE && t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw_kafka_error(fmt::format("topic \"{}\"", topic), t.err);
+      }
+    }
+    serve_events();
+    if (m_events->all_brokers_down) {
+      throw KafkaError(fmt::format("cannot reach any broker of {}", m_bootstrap), RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
+    }
+  }
+  throw KafkaError(fmt::format("no answer from {} within {} ms", m_bootstrap, timeout.count()), err);
+}
+
+Watermarks
+Client::watermarks(const std::string& topic, int32_t partition, milliseconds timeout)
+{
+  Watermarks marks;
+  const auto err = rd_kafka_query_watermark_offsets(
+    m_handle.get(), topic.c_str(), partition, &marks.low, &marks.high, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(fmt::format("watermarks of {} [{}]", topic, partition), err);
+  }
+  return marks;
+}
+
+void
+Client::check_fatal() const
+{
+  if (m_events->fatal_error != 0) {
+    char reason[512];
+    const auto err = rd_kafka_fatal_error(m_handle.get(), reason, sizeof(reason));
+    throw KafkaError(fmt::format("fatal Kafka error: {}", reason), err, true);
+  }
+}
+
+} // namespace dlq::kafka

@@ -1,0 +1,61 @@
+#pragma once
+
+// What producers and consumers share: a handle, its callback state, and cluster metadata.
+
+#include "kafka/config.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dlq::kafka {
+
+using std::chrono::milliseconds;
+
+// How long a command waits for a cluster that does not answer before it gives up.
+inline constexpr milliseconds k_connect_timeout{10000};
+
+struct Watermarks
+{
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+class Client
+{
+public:
+  // Subclasses call create() from their constructor, after their own members exist.
+  Client() = default;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  virtual ~Client() = default;
+
+  rd_kafka_t* handle() const noexcept { return m_handle.get(); }
+
+  // Partition ids of `topic`. Throws KafkaError when the cluster cannot be reached within
+  // `timeout` (failing early once every broker refused the connection) or the topic is unknown.
+  std::vector<int32_t> partitions(const std::string& topic, milliseconds timeout = k_connect_timeout);
+
+  Watermarks watermarks(const std::string& topic, int32_t partition, milliseconds timeout = k_connect_timeout);
+
+  // Throws KafkaError if librdkafka raised a fatal error.
+  void check_fatal() const;
+
+protected:
+  std::unique_ptr<ClientEvents> m_events; // before m_handle: the handle's callbacks point here
+  HandlePtr m_handle;
+  std::string m_bootstrap;                // for error messages
+
+  // Lets subclasses add callbacks before the handle is created.
+  virtual void configure(rd_kafka_conf_t* /*conf*/) {}
+  // Serves queued callbacks (errors above all) while a synchronous call waits, if that is safe.
+  virtual void serve_events() {}
+  void create(rd_kafka_type_t type, const ClientConfig& config);
+};
+
+// Throws KafkaError with `what` and librdkafka's description of `err`.
+[[noreturn]] void throw_kafka_error(const std::string& what, rd_kafka_resp_err_t err);
+
+} // namespace dlq::kafka

@@ -1,0 +1,152 @@
+#include "kafka/consumer.hpp"
+
+#include "error.hpp"
+
+#include <fmt/core.h>
+
+namespace dlq::kafka {
+
+PartitionsPtr
+to_partition_list(const std::vector<TopicPartition>& partitions)
+{
+  PartitionsPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = tp.offset;
+  }
+  return list;
+}
+
+Consumer::Consumer(const ClientConfig& config, RebalanceCallback on_rebalance)
+  : m_on_rebalance(std::move(on_rebalance))
+{
+  create(RD_KAFKA_CONSUMER, config);
+  // Serve everything (rebalances, errors, logs) from consumer_poll().
+  rd_kafka_poll_set_consumer(m_handle.get());
+}
+
+Consumer::~Consumer()
+{
+  if (!m_closed) {
+    try {
+      close();
+    } catch (...) {
+      // Destructors never throw; a caller that cares has called close() itself.
+    }
+  }
+}
+
+void
+Consumer::configure(rd_kafka_conf_t* conf)
+{
+  rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+}
+
+void
+Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque)
+{
+  auto* self = static_cast<Consumer*>(static_cast<ClientEvents*>(opaque)->owner);
+  const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
+  const bool assigned = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+  if (assigned && self->m_on_rebalance) {
+    self->m_on_rebalance(*partitions, true);
+  }
+  if (!assigned && self->m_on_rebalance) {
+    self->m_on_rebalance(*partitions, false);
+  }
+  if (cooperative) {
+    ErrorPtr error(assigned ? rd_kafka_incremental_assign(rk, partitions) : rd_kafka_incremental_unassign(rk, partitions));
+  } else {
+    rd_kafka_assign(rk, assigned ? partitions : nullptr);
+  }
+}
+
+void
+Consumer::serve_events()
+{
+  // Before assign/subscribe no record can be waiting, so polling serves only events (errors go
+  // to the error callback). Later, a poll could return a record that nobody would process.
+  if (!m_started) {
+    MessagePtr unexpected(rd_kafka_consumer_poll(m_handle.get(), 0));
+  }
+}
+
+void
+Consumer::assign(const std::vector<TopicPartition>& partitions)
+{
+  m_started = true;
+  const auto list = to_partition_list(partitions);
+  const auto err = rd_kafka_assign(m_handle.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("assign", err);
+  }
+}
+
+void
+Consumer::subscribe(const std::vector<std::string>& topics)
+{
+  m_started = true;
+  PartitionsPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+  for (const auto& topic : topics) {
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  const auto err = rd_kafka_subscribe(m_handle.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("subscribe", err);
+  }
+}
+
+MessagePtr
+Consumer::poll(milliseconds timeout)
+{
+  return MessagePtr(rd_kafka_consumer_poll(m_handle.get(), static_cast<int>(timeout.count())));
+}
+
+void
+Consumer::store_offset(const std::string& topic, int32_t partition, int64_t next_offset)
+{
+  const auto list = to_partition_list({{topic, partition, next_offset}});
+  const auto err = rd_kafka_offsets_store(m_handle.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(fmt::format("store offset {} [{}] @ {}", topic, partition, next_offset), err);
+  }
+}
+
+void
+Consumer::commit()
+{
+  const auto err = rd_kafka_commit(m_handle.get(), nullptr, 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    throw_kafka_error("commit", err);
+  }
+}
+
+void
+Consumer::close()
+{
+  if (m_closed) {
+    return;
+  }
+  m_closed = true;
+  const auto err = rd_kafka_consumer_close(m_handle.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("close", err);
+  }
+}
+
+std::vector<TopicPartition>
+Consumer::assignment() const
+{
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  const auto err = rd_kafka_assignment(m_handle.get(), &raw);
+  PartitionsPtr list(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("assignment", err);
+  }
+  std::vector<TopicPartition> result;
+  for (int i = 0; i < list->cnt; ++i) {
+    result.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+  }
+  return result;
+}
+
+} // namespace dlq::kafka

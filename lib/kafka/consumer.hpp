@@ -1,0 +1,58 @@
+#pragma once
+
+#include "kafka/client.hpp"
+
+#include <functional>
+#include <optional>
+
+namespace dlq::kafka {
+
+struct TopicPartition
+{
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = RD_KAFKA_OFFSET_INVALID;
+
+  bool operator==(const TopicPartition&) const = default;
+};
+
+class Consumer : public Client
+{
+public:
+  // Called from poll() when the group assigns (true) or revokes (false) partitions. On assign,
+  // the callback may change the offsets in the list before they are applied.
+  using RebalanceCallback = std::function<void(rd_kafka_topic_partition_list_t& partitions, bool assigned)>;
+
+  // `config` must carry group.id to subscribe; without one, only assign() works.
+  explicit Consumer(const ClientConfig& config, RebalanceCallback on_rebalance = {});
+  ~Consumer() override;
+
+  void assign(const std::vector<TopicPartition>& partitions);
+  void subscribe(const std::vector<std::string>& topics);
+
+  // A message or an event (message->err != 0, e.g. partition EOF); nullptr on timeout.
+  MessagePtr poll(milliseconds timeout);
+
+  // Marks `offset` (the next offset to read) as done, for the next commit.
+  void store_offset(const std::string& topic, int32_t partition, int64_t next_offset);
+  // Commits the stored offsets synchronously. Nothing to commit is not an error.
+  void commit();
+
+  // Leaves the group and stops fetching; throws KafkaError on failure. Idempotent.
+  void close();
+
+  std::vector<TopicPartition> assignment() const;
+
+private:
+  void configure(rd_kafka_conf_t* conf) override;
+  void serve_events() override;
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque);
+
+  RebalanceCallback m_on_rebalance;
+  bool m_closed = false;
+  bool m_started = false; // assign() or subscribe() was called: records may be waiting
+};
+
+PartitionsPtr to_partition_list(const std::vector<TopicPartition>& partitions);
+
+} // namespace dlq::kafka

@@ -1,0 +1,68 @@
+#include "kafka/message.hpp"
+
+namespace dlq::kafka {
+
+namespace {
+
+void
+assign_bytes(record::Bytes& out, const void* data, size_t size)
+{
+  if (data == nullptr) {
+    out.reset();
+  } else if (out) {
+    out->assign(static_cast<const char*>(data), size);
+  } else {
+    out.emplace(static_cast<const char*>(data), size);
+  }
+}
+
+} // namespace
+
+void
+to_record(const rd_kafka_message_t& message, record::Record& out)
+{
+  const char* topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
+  out.topic.assign(topic);
+  out.partition = message.partition;
+  out.offset = message.offset;
+  rd_kafka_timestamp_type_t type;
+  out.timestamp = rd_kafka_message_timestamp(&message, &type);
+  switch (type) {
+  case RD_KAFKA_TIMESTAMP_CREATE_TIME:
+    out.timestamp_type = record::TimestampType::CreateTime;
+    break;
+  case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME:
+    out.timestamp_type = record::TimestampType::LogAppendTime;
+    break;
+  default:
+    out.timestamp_type = record::TimestampType::NotAvailable;
+  }
+  assign_bytes(out.key, message.key, message.key_len);
+  assign_bytes(out.value, message.payload, message.len);
+
+  rd_kafka_headers_t* headers = nullptr;
+  size_t count = 0;
+  // rd_kafka_message_headers() keeps ownership of the headers with the message.
+  if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    count = rd_kafka_header_cnt(headers);
+  }
+  out.headers.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const char* name;
+    const void* value;
+    size_t size;
+    rd_kafka_header_get_all(headers, i, &name, &value, &size);
+    out.headers[i].name.assign(name);
+    assign_bytes(out.headers[i].value, value, size);
+  }
+}
+
+record::Record
+to_record(const rd_kafka_message_t& message)
+{
+  record::Record record;
+  to_record(message, record);
+  return record;
+}
+
+} // namespace dlq::kafka

@@ -1,0 +1,346 @@
+#include "kafka/record_source.hpp"
+
+#include "error.hpp"
+#include "kafka/message.hpp"
+#include "util/interrupt.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace dlq::kafka {
+
+namespace {
+
+// The "end offset" of a partition that only e@ can end.
+constexpr int64_t k_no_end = std::numeric_limits<int64_t>::max();
+
+} // namespace
+
+void
+apply_offset_args(const std::vector<std::string>& args, ReadOptions& options)
+{
+  bool have_start = false;
+  for (const auto& arg : args) {
+    const auto spec = parse_offset(arg);
+    if (spec.kind == OffsetSpec::Kind::EndTimestamp) {
+      options.stop_timestamp = spec.value;
+      continue;
+    }
+    if (have_start) {
+      throw UsageError(fmt::format("-o: more than one start offset (\"{}\")", arg));
+    }
+    have_start = true;
+    options.start = spec;
+  }
+}
+
+void
+EndTracker::track(const std::string& topic, int32_t partition, int64_t start, int64_t high)
+{
+  const Key key{topic, partition};
+  m_high[key] = high;
+  if (start >= high) {
+    m_done.insert(key);
+  }
+}
+
+void
+EndTracker::set_high(const std::string& topic, int32_t partition, int64_t high)
+{
+  m_high[{topic, partition}] = high;
+}
+
+bool
+EndTracker::accept(const std::string& topic, int32_t partition, int64_t offset)
+{
+  const Key key{topic, partition};
+  const auto it = m_high.find(key);
+  if (it == m_high.end()) {
+    return true; // not tracked: no end
+  }
+  if (m_done.count(key) != 0 || offset >= it->second) {
+    m_done.insert(key);
+    return false;
+  }
+  if (offset + 1 >= it->second) {
+    m_done.insert(key);
+  }
+  return true;
+}
+
+void
+EndTracker::mark_done(const std::string& topic, int32_t partition)
+{
+  m_done.insert({topic, partition});
+}
+
+void
+EndTracker::reopen(const std::string& topic, int32_t partition)
+{
+  m_done.erase({topic, partition});
+}
+
+bool
+EndTracker::is_done(const std::string& topic, int32_t partition) const
+{
+  return m_done.count({topic, partition}) != 0;
+}
+
+bool
+EndTracker::all_done(const std::vector<std::pair<std::string, int32_t>>& scope) const
+{
+  if (scope.empty()) {
+    return std::all_of(m_high.begin(), m_high.end(), [&](const auto& entry) { return m_done.count(entry.first) != 0; });
+  }
+  return std::all_of(scope.begin(), scope.end(), [&](const Key& key) { return m_done.count(key) != 0; });
+}
+
+RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_options(std::move(options))
+{
+  if (m_options.topics.empty()) {
+    throw UsageError("-t: at least one topic is required");
+  }
+  if (m_options.start.kind == OffsetSpec::Kind::Stored && !m_options.group) {
+    throw UsageError("-o stored: needs a consumer group (-G)");
+  }
+  ClientConfig consumer_config;
+  // Defaults first, so that -X can override them.
+  consumer_config.set("enable.partition.eof", "true");
+  consumer_config.set("auto.offset.reset", "earliest");
+  consumer_config.set("enable.auto.offset.store", "false");
+  for (const auto& property : config.properties) {
+    consumer_config.properties.push_back(property);
+  }
+  consumer_config.verbosity = config.verbosity;
+  if (m_options.group) {
+    consumer_config.set("group.id", *m_options.group);
+  } else {
+    // librdkafka's assign() needs a group.id, though nothing joins that group or commits to it.
+    if (consumer_config.find("group.id") == nullptr) {
+      consumer_config.set("group.id", "dlqcat-assign");
+    }
+    consumer_config.set("enable.auto.commit", "false");
+  }
+  m_consumer = std::make_unique<Consumer>(consumer_config, [this](auto& partitions, bool assigned) {
+    on_rebalance(partitions, assigned);
+  });
+
+  // Learn every partition (this also proves the cluster is reachable) and snapshot the ends.
+  std::vector<TopicPartition> all;
+  for (const auto& topic : m_options.topics) {
+    for (const auto partition : m_consumer->partitions(topic)) {
+      all.push_back({topic, partition});
+    }
+  }
+  for (const auto& tp : all) {
+    const auto marks = m_consumer->watermarks(tp.topic, tp.partition);
+    m_snapshot[{tp.topic, tp.partition}] = marks.high;
+    if (!m_options.group) {
+      // Assigned mode knows its start now; group mode learns it on assignment.
+      const auto start = resolve_start(m_options.start, marks.low, marks.high);
+      if (m_options.stop_at_end) {
+        m_ends.track(tp.topic, tp.partition, start.value_or(marks.low), marks.high);
+      } else if (m_options.stop_timestamp) {
+        m_ends.track(tp.topic, tp.partition, 0, k_no_end);
+      }
+    }
+  }
+  if (m_options.group) {
+    start_group();
+  } else {
+    start_assigned();
+  }
+}
+
+void
+RecordSource::start_assigned()
+{
+  std::vector<TopicPartition> assignment;
+  for (const auto& [key, high] : m_snapshot) {
+    TopicPartition tp{key.first, key.second};
+    switch (m_options.start.kind) {
+    case OffsetSpec::Kind::Beginning:
+      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+      break;
+    case OffsetSpec::Kind::End:
+      tp.offset = RD_KAFKA_OFFSET_END;
+      break;
+    case OffsetSpec::Kind::Absolute:
+      tp.offset = m_options.start.value;
+      break;
+    case OffsetSpec::Kind::FromEnd:
+      tp.offset = RD_KAFKA_OFFSET_TAIL(m_options.start.value);
+      break;
+    case OffsetSpec::Kind::StartTimestamp:
+      tp.offset = m_options.start.value; // replaced by offsets_for_times below
+      break;
+    case OffsetSpec::Kind::Stored:
+    case OffsetSpec::Kind::EndTimestamp:
+      tp.offset = RD_KAFKA_OFFSET_STORED;
+      break;
+    }
+    assignment.push_back(tp);
+  }
+  if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
+    auto list = to_partition_list(assignment);
+    const auto err = rd_kafka_offsets_for_times(m_consumer->handle(), list.get(), static_cast<int>(k_connect_timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_kafka_error(fmt::format("-o s@{}: offsets for timestamp", m_options.start.value), err);
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      assignment[i].offset = list->elems[i].offset; // -1 (end) when no record is that new
+    }
+  }
+  m_consumer->assign(assignment);
+}
+
+void
+RecordSource::start_group()
+{
+  m_consumer->subscribe(m_options.topics);
+}
+
+void
+RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned)
+{
+  if (!assigned && m_options.on_revoke) {
+    std::vector<std::pair<std::string, int32_t>> revoked;
+    for (int i = 0; i < partitions.cnt; ++i) {
+      revoked.emplace_back(partitions.elems[i].topic, partitions.elems[i].partition);
+    }
+    m_options.on_revoke(revoked);
+  }
+  for (int i = 0; i < partitions.cnt; ++i) {
+    auto& tp = partitions.elems[i];
+    const std::pair<std::string, int32_t> key{tp.topic, tp.partition};
+    if (!assigned) {
+      std::erase(m_assigned, key);
+      continue;
+    }
+    m_ever_assigned = true;
+    m_assigned.push_back(key);
+    switch (m_options.start.kind) {
+    case OffsetSpec::Kind::Beginning:
+      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+      break;
+    case OffsetSpec::Kind::End:
+      tp.offset = RD_KAFKA_OFFSET_END;
+      break;
+    case OffsetSpec::Kind::Absolute:
+      tp.offset = m_options.start.value;
+      break;
+    case OffsetSpec::Kind::FromEnd:
+      tp.offset = RD_KAFKA_OFFSET_TAIL(m_options.start.value);
+      break;
+    default:
+      tp.offset = RD_KAFKA_OFFSET_STORED; // committed offset, else auto.offset.reset
+    }
+    if (m_options.stop_at_end) {
+      const auto it = m_snapshot.find(key);
+      // A partition created after start has nothing in the snapshot: nothing to read.
+      m_ends.set_high(key.first, key.second, it == m_snapshot.end() ? 0 : it->second);
+    } else if (m_options.stop_timestamp) {
+      m_ends.set_high(key.first, key.second, k_no_end);
+    }
+  }
+}
+
+bool
+RecordSource::finished()
+{
+  if (!m_options.stop_at_end && !m_options.stop_timestamp) {
+    return false;
+  }
+  if (m_options.group) {
+    return m_ever_assigned && !m_assigned.empty() && m_ends.all_done(m_assigned);
+  }
+  return m_ends.all_done();
+}
+
+const record::Record*
+RecordSource::next()
+{
+  while (true) {
+    if (util::interrupt_requested()) {
+      m_interrupted = true;
+      return nullptr;
+    }
+    if (finished()) {
+      return nullptr;
+    }
+    m_consumer->check_fatal();
+    m_message = m_consumer->poll(milliseconds(100));
+    if (!m_message) {
+      continue;
+    }
+    const auto& message = *m_message;
+    const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
+    if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (m_options.stop_at_end) {
+        m_ends.mark_done(topic, message.partition);
+      }
+      continue;
+    }
+    if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || message.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+          || message.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || message.err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+        throw_kafka_error(fmt::format("topic \"{}\"", topic), message.err);
+      }
+      continue; // transient (librdkafka retries): shown with -v through the error callback
+    }
+    if (!m_ends.empty() && !m_ends.accept(topic, message.partition, message.offset)) {
+      continue; // past the snapshot, or the partition already ended
+    }
+    if (m_options.stop_timestamp) {
+      rd_kafka_timestamp_type_t type;
+      const int64_t timestamp = rd_kafka_message_timestamp(&message, &type);
+      if (timestamp >= *m_options.stop_timestamp) {
+        m_ends.mark_done(topic, message.partition);
+        continue;
+      }
+    }
+    to_record(message, m_record);
+    return &m_record;
+  }
+}
+
+void
+RecordSource::mark_processed(const record::Record& record)
+{
+  if (m_options.group) {
+    m_consumer->store_offset(record.topic, record.partition, record.offset + 1);
+  }
+}
+
+void
+RecordSource::commit()
+{
+  if (m_options.group) {
+    m_consumer->commit();
+  }
+}
+
+void
+RecordSource::rewind(const std::string& topic, int32_t partition, int64_t offset)
+{
+  const auto list = to_partition_list({{topic, partition, offset}});
+  ErrorPtr error(rd_kafka_seek_partitions(m_consumer->handle(), list.get(), static_cast<int>(k_connect_timeout.count())));
+  if (error) {
+    throw KafkaError(fmt::format("rewind {} [{}] to {}: {}", topic, partition, offset, rd_kafka_error_string(error.get())),
+                     rd_kafka_error_code(error.get()));
+  }
+  if (list->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(fmt::format("rewind {} [{}] to {}", topic, partition, offset), list->elems[0].err);
+  }
+  m_ends.reopen(topic, partition);
+}
+
+void
+RecordSource::close()
+{
+  m_consumer->close();
+}
+
+} // namespace dlq::kafka

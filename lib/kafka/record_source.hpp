@@ -1,0 +1,96 @@
+#pragma once
+
+// Reads records from one or more topics the way every dlqcat reading command does: assigned
+// partitions (no group, nothing committed) or a consumer group (-G), a start offset in any of
+// kcat's forms, and -e: stop at the end offsets snapshotted at start, so that a busy topic still
+// ends.
+
+#include "kafka/consumer.hpp"
+#include "kafka/offset_spec.hpp"
+#include "record/record.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+
+namespace dlq::kafka {
+
+struct ReadOptions
+{
+  std::vector<std::string> topics;
+  std::optional<std::string> group;          // -G
+  OffsetSpec start{OffsetSpec::Kind::Beginning, 0};
+  std::optional<int64_t> stop_timestamp;     // e@MS: a partition ends at its first record at or after MS
+  bool stop_at_end = false;                  // -e
+  // Group mode: called inside poll() just before partitions are taken away, so that the caller
+  // can finish and commit their work first.
+  std::function<void(const std::vector<std::pair<std::string, int32_t>>&)> on_revoke;
+};
+
+// Splits repeated -o values into the start spec and an optional e@ stop. Throws UsageError for
+// two start specs.
+void apply_offset_args(const std::vector<std::string>& args, ReadOptions& options);
+
+// Per-partition "is it done" bookkeeping for -e and e@, pure so it can be unit-tested.
+class EndTracker
+{
+public:
+  // `high` is the snapshotted end offset. A partition with nothing to read is done at once.
+  void track(const std::string& topic, int32_t partition, int64_t start, int64_t high);
+  void set_high(const std::string& topic, int32_t partition, int64_t high);
+  // Called for each record; false if the record lies past the snapshot (to be skipped).
+  bool accept(const std::string& topic, int32_t partition, int64_t offset);
+  void mark_done(const std::string& topic, int32_t partition);
+  void reopen(const std::string& topic, int32_t partition); // read again after a rewind
+  bool is_done(const std::string& topic, int32_t partition) const;
+  // True when every tracked partition in `scope` is done (scope empty = all tracked).
+  bool all_done(const std::vector<std::pair<std::string, int32_t>>& scope = {}) const;
+  bool empty() const noexcept { return m_high.empty(); }
+
+private:
+  using Key = std::pair<std::string, int32_t>;
+  std::map<Key, int64_t> m_high;
+  std::set<Key> m_done;
+};
+
+class RecordSource
+{
+public:
+  RecordSource(const ClientConfig& config, ReadOptions options);
+
+  // The next record, or nullptr when the end is reached (-e / e@) or an interrupt was requested.
+  // The pointer stays valid until the next call.
+  const record::Record* next();
+
+  bool interrupted() const noexcept { return m_interrupted; }
+
+  // Group mode: marks the record as processed, so that its offset + 1 is committed.
+  void mark_processed(const record::Record& record);
+  // Group mode: commits what was marked. Called on every clean stop.
+  void commit();
+  void close();
+
+  // Moves the read position back (a transaction was aborted): the records from `offset` on will
+  // be read again, even if -e had already seen the partition's end.
+  void rewind(const std::string& topic, int32_t partition, int64_t offset);
+
+  Consumer& consumer() noexcept { return *m_consumer; }
+
+private:
+  void start_assigned();
+  void start_group();
+  void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
+  bool finished();
+
+  ReadOptions m_options;
+  std::unique_ptr<Consumer> m_consumer;
+  EndTracker m_ends;
+  std::map<std::pair<std::string, int32_t>, int64_t> m_snapshot; // -e: high watermark at start
+  std::vector<std::pair<std::string, int32_t>> m_assigned;       // group mode: current assignment
+  bool m_ever_assigned = false;
+  bool m_interrupted = false;
+  MessagePtr m_message;
+  record::Record m_record;
+};
+
+} // namespace dlq::kafka

@@ -1,0 +1,23 @@
+#pragma once
+
+// The lossless JSON line form of a record (shared/DESIGN.md): output of -J, input of
+// `produce --json` and `inspect-headers -`. Bytes are a JSON string when valid UTF-8, null when
+// null, otherwise {"base64": "..."}. kcat's -J lines are read too.
+
+#include "error_context.hpp"
+#include "record/record.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace dlq::record {
+
+// Appends one line (without the newline). `error` may be nullptr.
+void append_json_line(std::string& out, const Record& record, const ErrorContext* error);
+
+// Parses one line, in dlqcat's form or kcat's -J form ("payload", flat "headers" array, "ts").
+// Fields that are absent keep Record's defaults. Throws UsageError describing the problem
+// (invalid JSON, invalid UTF-8, a field of the wrong type, bad base64).
+Record parse_json_line(std::string_view line);
+
+} // namespace dlq::record

@@ -1,0 +1,162 @@
+#include "summary.hpp"
+
+#include "format/block.hpp"
+#include "util/json_writer.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace dlq {
+
+void
+Summary::add(const record::Record& record, const ErrorContext* error)
+{
+  ++m_records;
+  if (error == nullptr) {
+    ++m_undecoded;
+  }
+  std::string exception;
+  if (error != nullptr) {
+    exception = error->exception.cause_class.value_or(error->exception.class_name.value_or(""));
+  }
+  Key key{error != nullptr ? error->original.topic.value_or("") : "",
+          std::move(exception),
+          error != nullptr ? error->stage.value_or("") : ""};
+  auto [it, inserted] = m_groups.try_emplace(key);
+  auto& row = it->second;
+  if (inserted) {
+    row.original_topic = std::get<0>(key);
+    row.exception = std::get<1>(key);
+    row.stage = std::get<2>(key);
+  }
+  ++row.count;
+  if (record.timestamp >= 0) {
+    if (row.first_timestamp < 0 || record.timestamp < row.first_timestamp) {
+      row.first_timestamp = record.timestamp;
+    }
+    row.last_timestamp = std::max(row.last_timestamp, record.timestamp);
+  }
+  if (row.sample_message.empty() && error != nullptr) {
+    row.sample_message = error->exception.message.value_or(error->exception.cause_message.value_or(""));
+  }
+  const std::string dialect = error != nullptr ? error->dialect : "none";
+  if (std::find(row.dialects.begin(), row.dialects.end(), dialect) == row.dialects.end()) {
+    row.dialects.push_back(dialect);
+  }
+}
+
+std::vector<SummaryRow>
+Summary::rows() const
+{
+  std::vector<SummaryRow> rows;
+  rows.reserve(m_groups.size());
+  for (const auto& [key, row] : m_groups) {
+    rows.push_back(row);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  return rows;
+}
+
+namespace {
+
+std::string
+first_line(const std::string& text, size_t limit)
+{
+  auto line = text.substr(0, text.find('\n'));
+  if (line.size() > limit) {
+    size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    line = line.substr(0, cut) + "…";
+  }
+  return line;
+}
+
+std::string
+timestamp_or_dash(int64_t ms)
+{
+  return ms < 0 ? "-" : format::format_timestamp(ms);
+}
+
+} // namespace
+
+std::string
+render_summary_table(const Summary& summary)
+{
+  const auto rows = summary.rows();
+  size_t topic_width = 14;
+  size_t exception_width = 9;
+  size_t stage_width = 5;
+  for (const auto& row : rows) {
+    topic_width = std::max(topic_width, row.original_topic.size());
+    exception_width = std::max(exception_width, row.exception.size());
+    stage_width = std::max(stage_width, row.stage.size());
+  }
+  std::string out = fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>7}  {:<24}  {:<24}  {}\n",
+                                "ORIGINAL TOPIC", topic_width, "EXCEPTION", exception_width, "STAGE", stage_width,
+                                "COUNT", "FIRST", "LAST", "SAMPLE MESSAGE");
+  for (const auto& row : rows) {
+    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>7}  {:<24}  {:<24}  {}\n",
+                       row.original_topic.empty() ? "-" : row.original_topic, topic_width,
+                       row.exception.empty() ? "-" : row.exception, exception_width,
+                       row.stage.empty() ? "-" : row.stage, stage_width,
+                       row.count, timestamp_or_dash(row.first_timestamp), timestamp_or_dash(row.last_timestamp),
+                       first_line(row.sample_message, 80));
+  }
+  out += fmt::format("{} record{}, {} group{}, {} without decodable error headers\n", summary.records(),
+                     summary.records() == 1 ? "" : "s", rows.size(), rows.size() == 1 ? "" : "s", summary.undecoded());
+  return out;
+}
+
+std::string
+render_summary_json(const Summary& summary)
+{
+  using util::append_json_int;
+  using util::append_json_string;
+  std::string out = "{\"records\":";
+  append_json_int(out, static_cast<int64_t>(summary.records()));
+  out += ",\"undecoded\":";
+  append_json_int(out, static_cast<int64_t>(summary.undecoded()));
+  out += ",\"groups\":[";
+  bool first = true;
+  for (const auto& row : summary.rows()) {
+    out += first ? "{" : ",{";
+    first = false;
+    const auto text_or_null = [&](std::string_view name, const std::string& value) {
+      append_json_string(out, name);
+      out.push_back(':');
+      if (value.empty()) {
+        out += "null";
+      } else {
+        util::append_json_bytes(out, value);
+      }
+    };
+    text_or_null("original_topic", row.original_topic);
+    out.push_back(',');
+    text_or_null("exception", row.exception);
+    out.push_back(',');
+    text_or_null("stage", row.stage);
+    out += ",\"count\":";
+    append_json_int(out, static_cast<int64_t>(row.count));
+    out += ",\"first_timestamp\":";
+    append_json_int(out, row.first_timestamp);
+    out += ",\"last_timestamp\":";
+    append_json_int(out, row.last_timestamp);
+    out.push_back(',');
+    text_or_null("sample_message", row.sample_message);
+    out += ",\"dialects\":[";
+    for (size_t i = 0; i < row.dialects.size(); ++i) {
+      if (i > 0) {
+        out.push_back(',');
+      }
+      append_json_string(out, row.dialects[i]);
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return out;
+}
+
+} // namespace dlq

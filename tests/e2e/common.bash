@@ -1,0 +1,112 @@
+# Shared helpers for the e2e suites (ccache/mold style). Each suite sources this file, then runs
+# its TEST blocks. Environment: DLQCAT = the binary under test.
+set -o pipefail
+set -o errtrace
+
+PY=/usr/bin/python3 # Debian's confluent_kafka is built for this interpreter only
+E2E_DIR=${E2E_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+: "${DLQCAT:?DLQCAT must point at the dlqcat binary}"
+
+on_error() {
+  local code=$?
+  echo "FAILED: line ${BASH_LINENO[0]} of ${BASH_SOURCE[1]}: '${BASH_COMMAND}' exited $code" >&2
+  exit 1
+}
+trap on_error ERR
+
+WORK=$(mktemp -d -t dlqcat-e2e.XXXXXX)
+BROKER_PID=
+cleanup() {
+  if [ -n "$BROKER_PID" ]; then
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A missing prerequisite skips the suite locally (exit 125) but fails it under CI: a skipped test
+# in CI is a test that cannot fail.
+require() {
+  local what=$1
+  shift
+  if ! "$@" >/dev/null 2>&1; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "FAILED: prerequisite missing under CI: $what" >&2
+      exit 1
+    fi
+    echo "SKIPPED: prerequisite missing: $what" >&2
+    exit 125
+  fi
+}
+
+require_kcat() { require kcat command -v kcat; }
+require_python_kafka() { require "python3-confluent-kafka for $PY" "$PY" -c "import confluent_kafka"; }
+
+# start_broker [--topic NAME[:P]]...: a `dlqcat broker` process for this suite; sets BROKERS.
+start_broker() {
+  "$DLQCAT" broker -q "$@" >"$WORK/broker.out" 2>"$WORK/broker.err" &
+  BROKER_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    if [ -s "$WORK/broker.out" ]; then
+      BROKERS=$(head -n 1 "$WORK/broker.out")
+      export BROKERS
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "FAILED: broker did not start: $(cat "$WORK/broker.err")" >&2
+  exit 1
+}
+
+CURRENT_TEST=
+TEST() {
+  CURRENT_TEST=$1
+  echo "--- $CURRENT_TEST"
+}
+
+fail() {
+  echo "FAILED [$CURRENT_TEST]: $*" >&2
+  exit 1
+}
+
+expect_equal() {
+  local actual=$1 expected=$2 what=${3:-value}
+  if [ "$actual" != "$expected" ]; then
+    fail "$what: expected [$expected], got [$actual]"
+  fi
+}
+
+expect_contains() {
+  local haystack=$1 needle=$2
+  if [[ "$haystack" != *"$needle"* ]]; then
+    fail "expected output to contain [$needle], got [$haystack]"
+  fi
+}
+
+# expect_exit CODE CMD...: runs CMD (stdout/stderr saved in $WORK/out and $WORK/err), checks
+# its exit code.
+expect_exit() {
+  local expected=$1
+  shift
+  local code=0
+  "$@" >"$WORK/out" 2>"$WORK/err" || code=$?
+  if [ "$code" != "$expected" ]; then
+    fail "'$*' exited $code, expected $expected; stderr: $(cat "$WORK/err")"
+  fi
+}
+
+# expect_error CODE MESSAGE CMD...: CMD fails with CODE and exactly one stderr line, MESSAGE.
+expect_error() {
+  local code=$1 message=$2
+  shift 2
+  expect_exit "$code" "$@"
+  local err
+  err=$(cat "$WORK/err")
+  expect_equal "$err" "$message" "stderr of '$*'"
+}
+
+unique_topic() {
+  echo "${1:-t}-$RANDOM$RANDOM"
+}

@@ -1,0 +1,120 @@
+"""Independent peer client for the e2e suites: python3-confluent-kafka (Debian's, for
+/usr/bin/python3). Usage:
+  peer.py produce-tricky BROKERS TOPIC     write records that stress losslessness
+  peer.py dump BROKERS TOPIC               print every record (to the end) as one canonical line
+  peer.py produce-raw BROKERS TOPIC FILE   write records described by a JSON file, values in hex
+confluent-kafka 1.7 may abort at interpreter exit after a null header value: every path ends
+with os._exit."""
+import binascii
+import json
+import os
+import sys
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+
+def finish(code):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def tricky_records():
+    binary = bytes(range(256))
+    java_serialized = b"\xac\xed\x00\x05sr\x00\x13java.lang.Exception"
+    return [
+        dict(key=b"k1", value=b'{"id":1,"name":"Paul"}', headers=[("h", b"1"), ("h", b"2"), ("h", b"1")]),
+        dict(key=None, value=b"null key", headers=[("nullvalue", None), ("empty", b"")]),
+        dict(key=b"", value=b"", headers=[]),
+        dict(key=b"nullvalue", value=None, headers=[("only", b"x")]),
+        dict(key=binary, value=binary[::-1], headers=[("bin", binary), ("java", java_serialized)]),
+        dict(key="café €".encode(), value="ünïcødé 😀 \t\n\"quoted\" \\".encode(), headers=[("ü", "ß".encode())]),
+        dict(key=b"\xff\xfe", value=b"\x00\x01\x02", headers=[("invalid-utf8", b"\xc3\x28")]),
+        dict(key=b"ts", value=b"fixed timestamp", headers=[], timestamp=1550313955799),
+    ]
+
+
+def produce_tricky(brokers, topic):
+    producer = Producer({"bootstrap.servers": brokers})
+    failures = []
+
+    def on_delivery(err, _msg):
+        if err is not None:
+            failures.append(str(err))
+
+    for i, rec in enumerate(tricky_records()):
+        kwargs = dict(key=rec["key"], value=rec["value"], headers=rec["headers"], partition=i % 2, on_delivery=on_delivery)
+        if "timestamp" in rec:
+            kwargs["timestamp"] = rec["timestamp"]
+        producer.produce(topic, **kwargs)
+    producer.flush(30)
+    if failures:
+        print("delivery failed: %s" % failures, file=sys.stderr)
+        finish(1)
+    finish(0)
+
+
+def hexed(data):
+    return None if data is None else binascii.hexlify(data).decode()
+
+
+def dump(brokers, topic):
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": "peer-dump-%d" % os.getpid(),
+                         "enable.auto.commit": False, "enable.partition.eof": True})
+    metadata = consumer.list_topics(topic, timeout=10)
+    partitions = sorted(metadata.topics[topic].partitions)
+    ends = {}
+    for p in partitions:
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        if high > low:
+            ends[p] = high
+    consumer.assign([TopicPartition(topic, p, -2) for p in ends])
+    lines = []
+    while ends:
+        msg = consumer.poll(1.0)
+        if msg is None or msg.error():
+            continue
+        if msg.offset() + 1 >= ends.get(msg.partition(), 0):
+            ends.pop(msg.partition(), None)
+        ts_type, ts = msg.timestamp()
+        lines.append(json.dumps({
+            "partition": msg.partition(), "offset": msg.offset(), "timestamp": ts,
+            "key": hexed(msg.key()), "value": hexed(msg.value()),
+            "headers": [[name, hexed(value)] for name, value in (msg.headers() or [])],
+        }, sort_keys=True))
+    consumer.close()
+    lines.sort(key=lambda line: (json.loads(line)["partition"], json.loads(line)["offset"]))
+    print("\n".join(lines))
+    finish(0)
+
+
+def produce_raw(brokers, topic, path):
+    """FILE: a JSON list of {key, value, headers: [[name, value]], partition}, bytes in hex."""
+    producer = Producer({"bootstrap.servers": brokers})
+    failures = []
+    unhex = lambda h: None if h is None else binascii.unhexlify(h)
+    with open(path) as f:
+        records = json.load(f)
+    for rec in records:
+        producer.produce(topic, key=unhex(rec.get("key")), value=unhex(rec.get("value")),
+                         headers=[(n, unhex(v)) for n, v in rec.get("headers", [])],
+                         partition=rec.get("partition", 0),
+                         on_delivery=lambda err, _m: err and failures.append(str(err)))
+    producer.flush(30)
+    finish(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    try:
+        command = sys.argv[1]
+        if command == "produce-tricky":
+            produce_tricky(sys.argv[2], sys.argv[3])
+        elif command == "dump":
+            dump(sys.argv[2], sys.argv[3])
+        elif command == "produce-raw":
+            produce_raw(sys.argv[2], sys.argv[3], sys.argv[4])
+        print("unknown command %s" % command, file=sys.stderr)
+        finish(2)
+    except Exception as e:  # report, then leave without running interpreter teardown
+        print("peer.py: %s" % e, file=sys.stderr)
+        finish(1)

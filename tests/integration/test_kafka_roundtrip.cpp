@@ -1,0 +1,223 @@
+#include "mock_fixture.hpp"
+
+#include "error.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/record_source.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace dlq;
+using namespace std::string_literals;
+using kafka::milliseconds;
+
+namespace {
+
+constexpr int16_t k_api_produce = 0; // Kafka protocol ApiKey of Produce
+
+record::Record
+make_record(const std::string& topic, int32_t partition, record::Bytes key, record::Bytes value,
+            std::vector<record::Header> headers = {})
+{
+  record::Record record;
+  record.topic = topic;
+  record.partition = partition;
+  record.key = std::move(key);
+  record.value = std::move(value);
+  record.headers = std::move(headers);
+  return record;
+}
+
+void
+produce_all(const std::vector<record::Record>& records)
+{
+  kafka::Producer producer(testing::client_config());
+  for (const auto& record : records) {
+    REQUIRE(producer.produce(record) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  REQUIRE(producer.flush(milliseconds(10000)));
+  REQUIRE(producer.failed() == 0);
+  REQUIRE(producer.delivered() == records.size());
+}
+
+std::vector<record::Record>
+read_to_end(kafka::ReadOptions options)
+{
+  options.stop_at_end = true;
+  kafka::RecordSource source(testing::client_config(), std::move(options));
+  std::vector<record::Record> records;
+  while (const auto* record = source.next()) {
+    records.push_back(*record);
+  }
+  source.close();
+  return records;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("kafka");
+
+TEST_CASE("kafka::Producer and RecordSource keep every byte: null vs empty, duplicate and null headers")
+{
+  const auto topic = testing::unique_name("roundtrip");
+  testing::shared_cluster().create_topic(topic, 1);
+  std::string binary;
+  for (int i = 0; i < 256; ++i) {
+    binary.push_back(static_cast<char>(i));
+  }
+  const std::vector<record::Record> written = {
+    make_record(topic, 0, "k"s, "v"s, {{"h", "1"s}, {"h", std::nullopt}, {"h", ""s}}),
+    make_record(topic, 0, std::nullopt, ""s),
+    make_record(topic, 0, ""s, std::nullopt),
+    make_record(topic, 0, binary, binary, {{"bin", binary}}),
+  };
+  produce_all(written);
+
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  const auto read = read_to_end(options);
+  REQUIRE(read.size() == written.size());
+  for (size_t i = 0; i < read.size(); ++i) {
+    CAPTURE(i);
+    CHECK(read[i].offset == static_cast<int64_t>(i));
+    CHECK(read[i].key == written[i].key);
+    CHECK(read[i].value == written[i].value);
+    CHECK(read[i].headers == written[i].headers);
+    CHECK(read[i].timestamp_type == record::TimestampType::CreateTime);
+  }
+}
+
+TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic")
+{
+  const auto topic = testing::unique_name("busy");
+  testing::shared_cluster().create_topic(topic, 2);
+  std::vector<record::Record> initial;
+  for (int i = 0; i < 50; ++i) {
+    initial.push_back(make_record(topic, i % 2, std::to_string(i), "before"s));
+  }
+  produce_all(initial);
+
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.stop_at_end = true;
+  kafka::RecordSource source(testing::client_config(), options);
+
+  // Keep writing while the source reads: it must still end, and only with the first 50.
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    kafka::Producer producer(testing::client_config());
+    while (!stop) {
+      producer.produce(make_record(topic, 0, "late"s, "after"s));
+      producer.produce(make_record(topic, 1, "late"s, "after"s));
+      producer.poll(milliseconds(5));
+    }
+    producer.flush(milliseconds(5000));
+  });
+  size_t count = 0;
+  bool only_initial = true;
+  while (const auto* record = source.next()) {
+    ++count;
+    only_initial = only_initial && record->value == "before";
+  }
+  stop = true;
+  writer.join();
+  source.close();
+  CHECK(count == 50);
+  CHECK(only_initial);
+}
+
+TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end")
+{
+  const auto topic = testing::unique_name("offsets");
+  testing::shared_cluster().create_topic(topic, 1);
+  std::vector<record::Record> records;
+  for (int i = 0; i < 10; ++i) {
+    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
+  }
+  produce_all(records);
+  kafka::ReadOptions options;
+  options.topics = {topic};
+
+  options.start = {kafka::OffsetSpec::Kind::Absolute, 7};
+  auto read = read_to_end(options);
+  REQUIRE(read.size() == 3);
+  CHECK(read.front().value == "7");
+
+  options.start = {kafka::OffsetSpec::Kind::FromEnd, 2};
+  read = read_to_end(options);
+  REQUIRE(read.size() == 2);
+  CHECK(read.front().value == "8");
+
+  options.start = {kafka::OffsetSpec::Kind::End, 0};
+  CHECK(read_to_end(options).empty());
+}
+
+TEST_CASE("kafka::RecordSource in a group commits only what was marked processed")
+{
+  const auto topic = testing::unique_name("group");
+  const auto group = testing::unique_name("group");
+  testing::shared_cluster().create_topic(topic, 1);
+  std::vector<record::Record> records;
+  for (int i = 0; i < 10; ++i) {
+    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
+  }
+  produce_all(records);
+
+  auto config = testing::client_config();
+  config.set("session.timeout.ms", "6000");
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.group = group;
+  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
+  options.stop_at_end = true;
+  {
+    kafka::RecordSource source(config, options);
+    for (int i = 0; i < 4; ++i) {
+      const auto* record = source.next();
+      REQUIRE(record != nullptr);
+      source.mark_processed(*record);
+    }
+    source.commit();
+    source.close();
+  }
+  kafka::RecordSource again(config, options);
+  std::vector<std::string> rest;
+  while (const auto* record = again.next()) {
+    rest.push_back(*record->value);
+  }
+  again.close();
+  CHECK(rest == std::vector<std::string>{"4", "5", "6", "7", "8", "9"});
+}
+
+TEST_CASE("kafka::Client fails fast when no broker answers")
+{
+  kafka::MockCluster doomed(1);
+  auto config = testing::client_config();
+  config.set("bootstrap.servers", doomed.bootstraps());
+  rd_kafka_mock_broker_set_down(doomed.get(), 1);
+  kafka::Producer producer(config);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(producer.partitions("anything", milliseconds(8000)),
+                       ("cannot reach any broker of " + doomed.bootstraps()).c_str(), KafkaError);
+  // Every broker refused the connection: no need to wait for the whole timeout.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(6));
+}
+
+TEST_CASE("kafka::Producer counts records the cluster rejects as failed")
+{
+  const auto topic = testing::unique_name("rejected");
+  testing::shared_cluster().create_topic(topic, 1);
+  // The next Produce requests fail with a non-retriable error (shared/TESTBED.md).
+  rd_kafka_mock_push_request_errors(testing::shared_cluster().get(), k_api_produce, 1,
+                                    RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+  kafka::Producer producer(testing::client_config());
+  REQUIRE(producer.produce(make_record(topic, 0, std::nullopt, "x"s)) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  producer.flush(milliseconds(10000));
+  CHECK(producer.failed() == 1);
+  CHECK(producer.delivered() == 0);
+  CHECK(producer.first_error() == "Broker: Message size too large");
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,31 @@
+#include "exit_code.hpp"
+
+#include "error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace dlq;
+using namespace dlq::cmd;
+
+TEST_SUITE_BEGIN("cmd");
+
+TEST_CASE("cmd::exit_code_for")
+{
+  CHECK(exit_code_for(UsageError("x")) == 2);
+  CHECK(exit_code_for(KafkaError("x")) == 1);
+  CHECK(exit_code_for(DeliveryError("x")) == 1);
+  CHECK(exit_code_for(DatabaseError("x")) == 1);
+  CHECK(exit_code_for(ConnectError("x")) == 1);
+  CHECK(exit_code_for(IoError("x")) == 1);
+  CHECK(exit_code_for(Interrupted()) == 130);
+  CHECK(exit_code_for(std::runtime_error("unexpected")) == 1);
+}
+
+TEST_CASE("cmd::one_line")
+{
+  CHECK(one_line("plain") == "plain");
+  CHECK(one_line("first\nsecond\n") == "first; second");
+  CHECK(one_line("crlf\r\nline\r\n") == "crlf; line");
+}
+
+TEST_SUITE_END();
