@@ -1,0 +1,159 @@
+#include "retry/plan.hpp"
+
+#include "dialect/dialect.hpp"
+#include "format/block.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace dlq::retry {
+
+namespace {
+
+// spring_json_header_types maps header names to Java types for Spring's header mapper
+// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write.
+void
+update_json_header_types(std::vector<record::Header>& headers, const std::string& retry_header)
+{
+  for (auto& header : headers) {
+    if (header.name != "spring_json_header_types" || !header.value) {
+      continue;
+    }
+    auto types = nlohmann::json::parse(*header.value, nullptr, false);
+    if (!types.is_object()) {
+      return; // not ours to repair
+    }
+    types[retry_header] = "java.lang.Integer";
+    header.value = types.dump();
+  }
+}
+
+} // namespace
+
+int32_t
+murmur2(std::string_view data) noexcept
+{
+  // Kafka's Utils.murmur2 (seed 0x9747b28c), in unsigned arithmetic to avoid signed overflow.
+  const uint32_t seed = 0x9747b28c;
+  const uint32_t m = 0x5bd1e995;
+  const int r = 24;
+  const auto length = static_cast<uint32_t>(data.size());
+  uint32_t h = seed ^ length;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+  const uint32_t blocks = length / 4;
+  for (uint32_t i = 0; i < blocks; ++i) {
+    const uint32_t i4 = i * 4;
+    uint32_t k = uint32_t(bytes[i4]) | (uint32_t(bytes[i4 + 1]) << 8) | (uint32_t(bytes[i4 + 2]) << 16)
+                 | (uint32_t(bytes[i4 + 3]) << 24);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h *= m;
+    h ^= k;
+  }
+  const uint32_t tail = length & ~3u;
+  switch (length % 4) {
+  case 3:
+    h ^= uint32_t(bytes[tail + 2]) << 16;
+    [[fallthrough]];
+  case 2:
+    h ^= uint32_t(bytes[tail + 1]) << 8;
+    [[fallthrough]];
+  case 1:
+    h ^= uint32_t(bytes[tail]);
+    h *= m;
+  }
+  h ^= h >> 13;
+  h *= m;
+  h ^= h >> 15;
+  return static_cast<int32_t>(h);
+}
+
+std::optional<int32_t>
+java_partition(const record::Bytes& key, int32_t partitions)
+{
+  if (!key || partitions <= 0) {
+    return std::nullopt;
+  }
+  const auto positive = static_cast<uint32_t>(murmur2(*key)) & 0x7fffffffu; // Utils.toPositive
+  return static_cast<int32_t>(positive % static_cast<uint32_t>(partitions));
+}
+
+record::Record
+make_parked(const record::Record& dead_letter, const std::string& park_topic, const std::string& reason, int64_t now_ms)
+{
+  record::Record parked = dead_letter;
+  parked.topic = park_topic;
+  parked.partition = -1;
+  parked.offset = -1;
+  parked.headers.push_back({"dlqcat.parked.reason", reason});
+  parked.headers.push_back({"dlqcat.parked.at", format::format_timestamp(now_ms)});
+  parked.headers.push_back(
+    {"dlqcat.parked.source", fmt::format("{}-{}@{}", dead_letter.topic, dead_letter.partition, dead_letter.offset)});
+  return parked;
+}
+
+Decision
+plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms)
+{
+  Decision decision;
+  if (error != nullptr && error->attempts) {
+    decision.attempts = *error->attempts;
+  } else {
+    decision.attempts = dialect::attempts(dead_letter).value_or(0);
+  }
+
+  if (decision.attempts >= policy.max_attempts) {
+    decision.action = Action::Park;
+    decision.reason = fmt::format("attempts {} reached --max-attempts {}", decision.attempts, policy.max_attempts);
+    decision.output = make_parked(dead_letter, policy.park_topic, decision.reason, now_ms);
+    return decision;
+  }
+
+  std::optional<std::string> target = policy.to_topic;
+  if (!target && error != nullptr && error->original.topic && !error->original.topic->empty()) {
+    target = error->original.topic;
+  }
+  if (!target) {
+    decision.action = Action::Skip;
+    decision.reason = "no original topic in its headers and no --to";
+    return decision;
+  }
+
+  auto& out = decision.output;
+  out.topic = *target;
+  out.key = dead_letter.key;
+  out.value = dead_letter.value;
+  if (policy.unwrap) {
+    if (auto inner = dialect::unwrap_envelope(dead_letter)) {
+      out.value = std::move(*inner);
+    }
+  }
+  out.partition = -1;
+  if (policy.keep_partition) {
+    out.partition = error != nullptr && error->original.partition ? *error->original.partition : dead_letter.partition;
+  }
+  out.timestamp = -1;
+  if (!policy.new_timestamp) {
+    const bool has_original = error != nullptr && error->original.timestamp && *error->original.timestamp >= 0;
+    out.timestamp = has_original ? *error->original.timestamp : dead_letter.timestamp;
+  }
+  out.headers.reserve(dead_letter.headers.size() + 1);
+  for (const auto& header : dead_letter.headers) {
+    if (header.name == policy.retry_header) {
+      continue; // replaced below
+    }
+    if (!policy.keep_error_headers && dialect::is_error_header(header.name)) {
+      continue;
+    }
+    out.headers.push_back(header);
+  }
+  out.headers.push_back({policy.retry_header, std::to_string(decision.attempts + 1)});
+  update_json_header_types(out.headers, policy.retry_header);
+  decision.action = Action::Replay;
+  return decision;
+}
+
+} // namespace dlq::retry

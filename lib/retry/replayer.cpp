@@ -1,0 +1,582 @@
+#include "retry/replayer.hpp"
+
+#include "dialect/dialect.hpp"
+#include "error.hpp"
+#include "kafka/producer.hpp"
+#include "retry/offset_tracker.hpp"
+#include "retry/token_bucket.hpp"
+#include "util/interrupt.hpp"
+#include "util/json_writer.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+namespace dlq::retry {
+
+using kafka::milliseconds;
+using Clock = std::chrono::steady_clock;
+using Partition = OffsetTracker::Partition;
+
+namespace {
+
+constexpr milliseconds k_commit_interval{1000};
+constexpr milliseconds k_transaction_timeout{30000};
+// On an interrupt, how long records already handed to librdkafka may still take.
+constexpr milliseconds k_interrupt_flush{10000};
+constexpr int k_max_consecutive_aborts = 5;
+
+int64_t
+now_ms()
+{
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string
+error_text(const rd_kafka_error_t* error)
+{
+  return fmt::format("{} ({})", rd_kafka_error_string(error), rd_kafka_error_name(error));
+}
+
+// What one produced record stands for, until its delivery report arrives.
+struct InFlight
+{
+  Partition source;
+  int64_t offset = 0;
+  Action action = Action::Replay;
+};
+
+} // namespace
+
+class Replayer::Impl
+{
+public:
+  Impl(const kafka::ClientConfig& config, ReplayOptions options) : m_options(std::move(options))
+  {
+    if (!m_options.read.group) {
+      throw UsageError("replay: a consumer group is required");
+    }
+    auto read = m_options.read;
+    read.on_revoke = [this](const std::vector<Partition>& revoked) { on_revoke(revoked); };
+    kafka::ClientConfig consumer_config = config;
+    if (m_options.transactional) {
+      // Offsets travel inside the transaction; only committed records are replayed.
+      consumer_config.set("enable.auto.commit", "false");
+      consumer_config.set("isolation.level", "read_committed");
+    } else {
+      consumer_config.set("enable.auto.commit", "false"); // we commit what the tracker allows
+    }
+    if (consumer_config.find("partition.assignment.strategy") == nullptr) {
+      // Scale-out: several replay processes share the partitions, moving as few as possible.
+      consumer_config.set("partition.assignment.strategy", "cooperative-sticky");
+    }
+    m_source = std::make_unique<kafka::RecordSource>(consumer_config, read);
+    if (!m_options.dry_run) {
+      kafka::ClientConfig producer_config = config;
+      if (producer_config.find("enable.idempotence") == nullptr) {
+        producer_config.set("enable.idempotence", "true"); // retries never duplicate
+      }
+      if (m_options.transactional) {
+        producer_config.set("transactional.id", m_options.transactional_id);
+      }
+      m_producer = std::make_unique<kafka::Producer>(producer_config,
+                                                     [this](const kafka::DeliveryReport& report) { on_delivery(report); });
+      if (m_options.transactional) {
+        check_transaction_step("init transactions", m_producer->init_transactions(k_transaction_timeout));
+        begin_transaction();
+      }
+    }
+    if (m_options.rate > 0) {
+      m_bucket.emplace(m_options.rate, Clock::now());
+    }
+  }
+
+  ~Impl()
+  {
+    // Leave the group while the producer still exists (the revoke callback may use it).
+    try {
+      m_source->close();
+    } catch (...) {
+    }
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  ReplayStats run(const Progress& progress)
+  {
+    auto last_commit = Clock::now();
+    auto last_progress = Clock::now();
+    try {
+      do {
+        while (const auto* record = m_source->next()) {
+          handle(*record);
+          const auto now = Clock::now();
+          if (now - last_commit >= k_commit_interval || m_transaction_records >= m_options.transaction_records) {
+            checkpoint();
+            last_commit = Clock::now();
+          }
+          if (progress && now - last_progress >= milliseconds(200)) {
+            progress(m_stats);
+            last_progress = now;
+          }
+        }
+        m_stats.interrupted = m_source->interrupted();
+        // An aborted last transaction rewound the source: read those records again.
+      } while (!finish(true) && !m_stats.interrupted);
+      m_source->close();
+    } catch (...) {
+      // Deliver and commit what was acknowledged (an open transaction is aborted), then report.
+      try {
+        finish(false);
+        m_source->close();
+      } catch (...) {
+      }
+      throw;
+    }
+    if (progress) {
+      progress(m_stats);
+    }
+    return m_stats;
+  }
+
+private:
+  void handle(const record::Record& record)
+  {
+    ++m_stats.read;
+    const Partition source{record.topic, record.partition};
+    const auto error = dialect::decode(record);
+    const ErrorContext* context = error ? &*error : nullptr;
+    if (!matches(m_options.filter, record, context)) {
+      ++m_stats.filtered;
+      account_without_produce(source, record.offset);
+      return;
+    }
+    Decision decision;
+    if (m_options.park_matching) {
+      decision.action = Action::Park;
+      decision.reason = "matched the park filters";
+      decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, now_ms());
+    } else {
+      decision = plan(record, context, m_options.policy, now_ms());
+    }
+    const std::string exception =
+      context != nullptr ? context->exception.cause_class.value_or(context->exception.class_name.value_or("-")) : "-";
+    ++m_stats.by_exception[exception];
+    if (decision.action == Action::Skip) {
+      ++m_stats.skipped;
+      ++m_stats.skip_reasons[decision.reason];
+      account_without_produce(source, record.offset);
+      return;
+    }
+    resolve_partition(decision.output);
+    ++m_stats.by_target[decision.output.topic];
+    ++m_stats.by_partition[decision.output.partition >= 0
+                             ? fmt::format("{} [{}]", decision.output.topic, decision.output.partition)
+                             : fmt::format("{} [partitioner]", decision.output.topic)];
+    if (m_options.dry_run) {
+      ++(decision.action == Action::Park ? m_stats.parked : m_stats.replayed);
+      return;
+    }
+    wait_for_rate();
+    produce(decision, source, record.offset);
+  }
+
+  void account_without_produce(const Partition& source, int64_t offset)
+  {
+    if (m_options.dry_run) {
+      return;
+    }
+    m_tracker.begin(source, offset);
+    m_tracker.finish(source, offset);
+    note_transaction_position(source, offset);
+  }
+
+  // --keep-partition must exist on the target; keyed records get the Java client's partition.
+  void resolve_partition(record::Record& out)
+  {
+    const auto count = partition_count(out.topic);
+    if (out.partition >= 0) {
+      if (out.partition >= count) {
+        throw UsageError(fmt::format("--keep-partition: partition {} does not exist in \"{}\" ({} partitions)",
+                                     out.partition, out.topic, count));
+      }
+      return;
+    }
+    out.partition = java_partition(out.key, count).value_or(-1);
+  }
+
+  int32_t partition_count(const std::string& topic)
+  {
+    auto it = m_partition_counts.find(topic);
+    if (it == m_partition_counts.end()) {
+      auto& client = m_producer ? static_cast<kafka::Client&>(*m_producer) : m_source->consumer();
+      it = m_partition_counts.emplace(topic, static_cast<int32_t>(client.partitions(topic).size())).first;
+    }
+    return it->second;
+  }
+
+  void wait_for_rate()
+  {
+    if (!m_bucket) {
+      return;
+    }
+    while (!util::interrupt_requested()) {
+      const auto wait = m_bucket->take(Clock::now());
+      if (wait == Clock::duration::zero()) {
+        return;
+      }
+      // Serve delivery reports while waiting; wake at least every 100 ms to see an interrupt.
+      m_producer->poll(std::min(std::chrono::duration_cast<milliseconds>(wait) + milliseconds(1), milliseconds(100)));
+    }
+  }
+
+  void produce(const Decision& decision, const Partition& source, int64_t offset)
+  {
+    const uint64_t token = ++m_next_token;
+    m_in_flight.emplace(token, InFlight{source, offset, decision.action});
+    m_tracker.begin(source, offset);
+    note_transaction_position(source, offset);
+    ++m_transaction_records;
+    const auto err = m_producer->produce(decision.output, token);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Refused at once (too large, unknown partition): it stays pending, so its offset is never
+      // committed and a rerun meets it again. A transaction cannot pass it by: stop.
+      m_in_flight.erase(token);
+      ++m_stats.failed;
+      if (m_options.transactional) {
+        throw DeliveryError(fmt::format("{} [{}] @ {} refused by the producer: {}", source.first, source.second, offset,
+                                        rd_kafka_err2str(err)));
+      }
+    }
+    m_producer->poll(milliseconds(0));
+  }
+
+  void on_delivery(const kafka::DeliveryReport& report)
+  {
+    const auto it = m_in_flight.find(report.token);
+    if (it == m_in_flight.end()) {
+      return;
+    }
+    const auto done = it->second;
+    m_in_flight.erase(it);
+    if (report.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (!m_options.transactional) {
+        ++m_stats.failed; // transactional: the commit fails, and the records are produced again
+      }
+      return;
+    }
+    if (m_options.transactional) {
+      // Counted when the transaction commits.
+      ++(done.action == Action::Park ? m_transaction_parked : m_transaction_replayed);
+      return;
+    }
+    ++(done.action == Action::Park ? m_stats.parked : m_stats.replayed);
+    m_tracker.finish(done.source, done.offset);
+  }
+
+  // Non-transactional: commit what was acknowledged so far. Transactional: commit the
+  // transaction (records and offsets together) and begin the next.
+  void checkpoint()
+  {
+    if (m_options.dry_run) {
+      return;
+    }
+    if (m_options.transactional) {
+      commit_transaction(); // aborted: the source was rewound, and the records come again
+      begin_transaction();
+      return;
+    }
+    m_producer->poll(milliseconds(0));
+    commit_offsets(m_tracker.take_committable());
+  }
+
+  void commit_offsets(const std::vector<std::pair<Partition, int64_t>>& offsets)
+  {
+    if (offsets.empty()) {
+      return;
+    }
+    std::vector<kafka::TopicPartition> list;
+    for (const auto& [partition, offset] : offsets) {
+      list.push_back({partition.first, partition.second, offset});
+    }
+    const auto partitions = kafka::to_partition_list(list);
+    const auto err = rd_kafka_commit(m_source->consumer().handle(), partitions.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      kafka::throw_kafka_error("commit source offsets", err);
+    }
+  }
+
+  void drain(milliseconds limit)
+  {
+    const auto deadline = Clock::now() + limit;
+    while (m_producer->in_flight() > 0 && Clock::now() < deadline) {
+      m_producer->flush(milliseconds(100));
+      if (util::interrupt_requested() && limit > k_interrupt_flush) {
+        break; // a second signal does not exist for us; leave the bounded flush below to it
+      }
+    }
+  }
+
+  // False when the last transaction was aborted (and the source rewound) instead of committed.
+  bool finish(bool success)
+  {
+    if (m_finished || m_options.dry_run) {
+      m_finished = true;
+      return true;
+    }
+    if (m_options.transactional) {
+      if (m_transaction_open && success) {
+        if (!commit_transaction()) {
+          begin_transaction();
+          return false;
+        }
+      } else if (m_transaction_open) {
+        m_transaction_open = false;
+        check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
+      }
+      m_finished = true;
+      return true;
+    }
+    m_finished = true;
+    // Wait for every delivery report (librdkafka gives up after message.timeout.ms), then
+    // commit what was acknowledged.
+    drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000));
+    commit_offsets(m_tracker.take_committable());
+    return true;
+  }
+
+  void on_revoke(const std::vector<Partition>& revoked)
+  {
+    if (m_options.dry_run || !m_producer || m_finished) {
+      return;
+    }
+    // Finish the work on these partitions before another member takes them over.
+    if (m_options.transactional) {
+      if (m_transaction_open) {
+        commit_transaction();
+        begin_transaction();
+      }
+    } else {
+      drain(milliseconds(30000));
+      std::vector<std::pair<Partition, int64_t>> offsets;
+      for (const auto& partition : revoked) {
+        if (const auto offset = m_tracker.committable(partition)) {
+          offsets.emplace_back(partition, *offset);
+        }
+      }
+      commit_offsets(offsets);
+    }
+    for (const auto& partition : revoked) {
+      m_tracker.forget(partition);
+      m_transaction_start.erase(partition);
+      m_transaction_next.erase(partition);
+    }
+  }
+
+  // --- transactions -------------------------------------------------------------------------
+
+  void note_transaction_position(const Partition& source, int64_t offset)
+  {
+    if (!m_options.transactional) {
+      return;
+    }
+    m_transaction_start.try_emplace(source, offset);
+    m_transaction_next[source] = offset + 1;
+  }
+
+  void check_transaction_step(const char* step, kafka::ErrorPtr error)
+  {
+    if (error) {
+      throw KafkaError(fmt::format("{}: {}", step, error_text(error.get())), rd_kafka_error_code(error.get()),
+                       rd_kafka_error_is_fatal(error.get()) != 0, rd_kafka_error_is_retriable(error.get()) != 0);
+    }
+  }
+
+  void begin_transaction()
+  {
+    check_transaction_step("begin transaction", m_producer->begin_transaction());
+    m_transaction_open = true;
+    m_transaction_records = 0;
+    m_transaction_replayed = 0;
+    m_transaction_parked = 0;
+  }
+
+  // True when committed; false when it was aborted and its records will be read again.
+  bool commit_transaction()
+  {
+    m_transaction_open = false;
+    kafka::ErrorPtr error;
+    if (!m_transaction_next.empty()) {
+      error = send_offsets();
+    }
+    if (!error) {
+      error = m_producer->commit_transaction(k_transaction_timeout);
+      // A retriable error may be retried as is (librdkafka src/rdkafka.h, commit_transaction).
+      while (error && rd_kafka_error_is_retriable(error.get()) != 0 && !util::interrupt_requested()) {
+        error = m_producer->commit_transaction(k_transaction_timeout);
+      }
+    }
+    if (!error) {
+      m_stats.replayed += m_transaction_replayed;
+      m_stats.parked += m_transaction_parked;
+      m_transaction_start.clear();
+      m_transaction_next.clear();
+      m_consecutive_aborts = 0;
+      return true;
+    }
+    if (rd_kafka_error_txn_requires_abort(error.get()) == 0) {
+      check_transaction_step("commit transaction", std::move(error)); // fatal: throws
+    }
+    // Typically a record of the transaction was not delivered: the cluster discards them all,
+    // and they are read and produced again. A record that fails every time stops the run.
+    if (++m_consecutive_aborts > k_max_consecutive_aborts) {
+      abort_and_rewind();
+      throw DeliveryError(fmt::format("transaction aborted {} times in a row: {}", m_consecutive_aborts,
+                                      error_text(error.get())));
+    }
+    abort_and_rewind();
+    return false;
+  }
+
+  kafka::ErrorPtr send_offsets()
+  {
+    std::vector<kafka::TopicPartition> list;
+    for (const auto& [partition, next] : m_transaction_next) {
+      list.push_back({partition.first, partition.second, next});
+    }
+    const auto offsets = kafka::to_partition_list(list);
+    kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(m_source->consumer().handle()));
+    return m_producer->send_offsets_to_transaction(*offsets, *group, k_transaction_timeout);
+  }
+
+  // The transaction's records are discarded by the cluster; read them again from where it began.
+  void abort_and_rewind()
+  {
+    check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
+    ++m_stats.aborted_transactions;
+    m_in_flight.clear();
+    for (const auto& [partition, offset] : m_transaction_start) {
+      m_source->rewind(partition.first, partition.second, offset);
+    }
+    m_transaction_start.clear();
+    m_transaction_next.clear();
+  }
+
+  ReplayOptions m_options;
+  // Destroyed after the producer: its close() runs the revoke callback, which uses the producer,
+  // so run() closes it first.
+  std::unique_ptr<kafka::RecordSource> m_source;
+  std::unique_ptr<kafka::Producer> m_producer;
+  std::optional<TokenBucket> m_bucket;
+  OffsetTracker m_tracker;
+  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  std::map<std::string, int32_t> m_partition_counts;
+  uint64_t m_next_token = 0;
+  ReplayStats m_stats;
+  bool m_finished = false;
+
+  bool m_transaction_open = false;
+  int m_consecutive_aborts = 0;
+  size_t m_transaction_records = 0;
+  uint64_t m_transaction_replayed = 0;
+  uint64_t m_transaction_parked = 0;
+  std::map<Partition, int64_t> m_transaction_start; // first offset read in this transaction
+  std::map<Partition, int64_t> m_transaction_next;   // offset after the last one read
+};
+
+Replayer::Replayer(const kafka::ClientConfig& config, ReplayOptions options)
+  : m_impl(std::make_unique<Impl>(config, std::move(options)))
+{
+}
+
+Replayer::~Replayer() = default;
+
+ReplayStats
+Replayer::run(const Progress& progress)
+{
+  return m_impl->run(progress);
+}
+
+std::string
+render_plan(const ReplayStats& stats)
+{
+  std::string out = "plan (dry run: nothing produced, nothing committed)\n";
+  const auto section = [&](std::string_view title, const std::map<std::string, uint64_t>& counts) {
+    out += fmt::format("  {}:\n", title);
+    if (counts.empty()) {
+      out += "    (none)\n";
+    }
+    for (const auto& [name, count] : counts) {
+      out += fmt::format("    {:>7}  {}\n", count, name);
+    }
+  };
+  section("by target topic", stats.by_target);
+  section("by target partition", stats.by_partition);
+  section("by exception class", stats.by_exception);
+  if (!stats.skip_reasons.empty()) {
+    section("skipped", stats.skip_reasons);
+  }
+  return out;
+}
+
+std::string
+render_summary_line(const ReplayStats& stats, bool dry_run)
+{
+  std::string line = fmt::format("{}{} read: {} replayed, {} parked, {} skipped, {} failed, {} filtered out",
+                                 dry_run ? "dry run: " : "", stats.read, stats.replayed, stats.parked, stats.skipped,
+                                 stats.failed, stats.filtered);
+  if (stats.aborted_transactions > 0) {
+    line += fmt::format(", {} transactions aborted and retried", stats.aborted_transactions);
+  }
+  for (const auto& [reason, count] : stats.skip_reasons) {
+    line += fmt::format("; skipped {}: {}", count, reason);
+  }
+  return line;
+}
+
+std::string
+render_summary_json(const ReplayStats& stats, bool dry_run)
+{
+  std::string out = "{";
+  const auto number = [&](std::string_view name, uint64_t value) {
+    util::append_json_string(out, name);
+    out.push_back(':');
+    util::append_json_int(out, static_cast<int64_t>(value));
+    out.push_back(',');
+  };
+  const auto counts = [&](std::string_view name, const std::map<std::string, uint64_t>& map) {
+    util::append_json_string(out, name);
+    out += ":{";
+    bool first = true;
+    for (const auto& [key, value] : map) {
+      if (!first) {
+        out.push_back(',');
+      }
+      first = false;
+      util::append_json_bytes(out, key);
+      out.push_back(':');
+      util::append_json_int(out, static_cast<int64_t>(value));
+    }
+    out += "},";
+  };
+  out += fmt::format("\"dry_run\":{},\"interrupted\":{},", dry_run ? "true" : "false", stats.interrupted ? "true" : "false");
+  number("read", stats.read);
+  number("replayed", stats.replayed);
+  number("parked", stats.parked);
+  number("skipped", stats.skipped);
+  number("failed", stats.failed);
+  number("filtered", stats.filtered);
+  number("aborted_transactions", stats.aborted_transactions);
+  counts("skip_reasons", stats.skip_reasons);
+  counts("by_target", stats.by_target);
+  counts("by_partition", stats.by_partition);
+  counts("by_exception", stats.by_exception);
+  out.back() = '}';
+  out.push_back('\n');
+  return out;
+}
+
+} // namespace dlq::retry
