@@ -126,6 +126,11 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   m_consumer = std::make_unique<Consumer>(consumer_config, [this](auto& partitions, bool assigned) {
     on_rebalance(partitions, assigned);
   });
+  if (const auto* session = consumer_config.find("session.timeout.ms")) {
+    m_linger = milliseconds(2 * std::stoll(*session) + 5000); // librdkafka has validated it
+  } else {
+    m_linger = milliseconds(2 * 45000 + 5000);
+  }
 
   // Learn every partition (this also proves the cluster is reachable) and snapshot the ends.
   std::vector<TopicPartition> all;
@@ -136,7 +141,7 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   }
   for (const auto& tp : all) {
     const auto marks = m_consumer->watermarks(tp.topic, tp.partition);
-    m_snapshot[{tp.topic, tp.partition}] = marks.high;
+    m_snapshot[{tp.topic, tp.partition}] = marks;
     if (!m_options.group) {
       // Assigned mode knows its start now; group mode learns it on assignment.
       const auto start = resolve_start(m_options.start, marks.low, marks.high);
@@ -158,7 +163,7 @@ void
 RecordSource::start_assigned()
 {
   std::vector<TopicPartition> assignment;
-  for (const auto& [key, high] : m_snapshot) {
+  for (const auto& [key, marks] : m_snapshot) {
     TopicPartition tp{key.first, key.second};
     switch (m_options.start.kind) {
     case OffsetSpec::Kind::Beginning:
@@ -205,6 +210,9 @@ RecordSource::start_group()
 void
 RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned)
 {
+  if (assigned) {
+    m_joined = true;
+  }
   if (!assigned && m_options.on_revoke) {
     std::vector<std::pair<std::string, int32_t>> revoked;
     for (int i = 0; i < partitions.cnt; ++i) {
@@ -219,7 +227,6 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
       std::erase(m_assigned, key);
       continue;
     }
-    m_ever_assigned = true;
     m_assigned.push_back(key);
     switch (m_options.start.kind) {
     case OffsetSpec::Kind::Beginning:
@@ -240,7 +247,7 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
     if (m_options.stop_at_end) {
       const auto it = m_snapshot.find(key);
       // A partition created after start has nothing in the snapshot: nothing to read.
-      m_ends.set_high(key.first, key.second, it == m_snapshot.end() ? 0 : it->second);
+      m_ends.set_high(key.first, key.second, it == m_snapshot.end() ? 0 : it->second.high);
     } else if (m_options.stop_timestamp) {
       m_ends.set_high(key.first, key.second, k_no_end);
     }
@@ -254,9 +261,55 @@ RecordSource::finished()
     return false;
   }
   if (m_options.group) {
-    return m_ever_assigned && !m_assigned.empty() && m_ends.all_done(m_assigned);
+    if (!m_joined || !std::all_of(m_assigned.begin(), m_assigned.end(), [&](const auto& key) {
+          return m_ends.is_done(key.first, key.second);
+        })) {
+      m_own_done_since.reset();
+      return false;
+    }
+    return !m_options.stop_at_end || rest_of_group_done();
   }
   return m_ends.all_done();
+}
+
+// -e in a group: this member's partitions are done; the run ends when the group's committed
+// offsets show the other partitions done too (a member that died leaves its partitions to us
+// after session.timeout.ms), or after lingering for twice that.
+bool
+RecordSource::rest_of_group_done()
+{
+  const auto now = std::chrono::steady_clock::now();
+  if (!m_own_done_since) {
+    m_own_done_since = now;
+  }
+  if (now - *m_own_done_since >= m_linger) {
+    return true;
+  }
+  if (now - m_last_group_check < milliseconds(500)) {
+    return false;
+  }
+  m_last_group_check = now;
+  std::vector<TopicPartition> others;
+  for (const auto& [key, marks] : m_snapshot) {
+    const bool mine = std::find(m_assigned.begin(), m_assigned.end(), key) != m_assigned.end();
+    if (!mine && marks.high > marks.low) {
+      others.push_back({key.first, key.second});
+    }
+  }
+  if (others.empty()) {
+    return true;
+  }
+  auto list = to_partition_list(others);
+  if (rd_kafka_committed(m_consumer->handle(), list.get(), 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& tp = list->elems[i];
+    if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR || tp.offset < m_snapshot[{tp.topic, tp.partition}].high) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const record::Record*

@@ -81,13 +81,17 @@ private:
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
   bool finished();
+  bool rest_of_group_done();
 
   ReadOptions m_options;
   std::unique_ptr<Consumer> m_consumer;
   EndTracker m_ends;
-  std::map<std::pair<std::string, int32_t>, int64_t> m_snapshot; // -e: high watermark at start
-  std::vector<std::pair<std::string, int32_t>> m_assigned;       // group mode: current assignment
-  bool m_ever_assigned = false;
+  std::map<std::pair<std::string, int32_t>, Watermarks> m_snapshot; // -e: watermarks at start
+  std::vector<std::pair<std::string, int32_t>> m_assigned;          // group mode: current assignment
+  bool m_joined = false;                                            // group mode: first assignment came
+  milliseconds m_linger{0};           // group mode, -e: how long to wait for the rest of the group
+  std::optional<std::chrono::steady_clock::time_point> m_own_done_since;
+  std::chrono::steady_clock::time_point m_last_group_check{};
   bool m_interrupted = false;
   MessagePtr m_message;
   record::Record m_record;
