@@ -81,6 +81,26 @@ spring_record(std::string_view key, std::string_view value, int64_t original_off
   return record;
 }
 
+// The Spring Cloud Stream re-route sample (shared/seeds/spring-cloud-stream-dlq.txt): x-retries counts
+// the attempts; after 3 a record belongs in the parking lot.
+record::Record
+scst_record(int id, int retries)
+{
+  record::Record record;
+  record.topic = "error.so8400out.so8400";
+  record.key = "msg-" + std::to_string(id);
+  record.value = fmt::format(R"({{"id":{},"payload":"hello"}})", id);
+  ErrorContext context;
+  context.original.topic = "so8400out";
+  context.original.partition = 0;
+  context.original.offset = 100 + id;
+  context.exception.class_name = "org.springframework.messaging.MessagingException";
+  context.exception.message = "Exception thrown while invoking handler; nested exception is java.lang.RuntimeException: fail";
+  context.attempts = retries;
+  dialect::encode("scst", context, record);
+  return record;
+}
+
 record::Record
 envelope_record(std::string_view input_json)
 {
@@ -117,6 +137,8 @@ run_demo(const GlobalOptions& global)
   cluster.create_topic("orders", 3);
   cluster.create_topic("orders-dlt", 3);
   cluster.create_topic("visits_dlq", 1);
+  cluster.create_topic("so8400out", 1);
+  cluster.create_topic("error.so8400out.so8400", 1);
   const auto bootstrap = cluster.bootstraps();
   fmt::print("dlqcat demo: an embedded broker is running on {}\n", bootstrap);
 
@@ -125,6 +147,9 @@ run_demo(const GlobalOptions& global)
     connect_record(6, "Broken", 4),
     spring_record("order-17", R"({"order":17,"amount":"12,50"})", 42),
     envelope_record(R"({"visit_id": null, "event_time": null, "user_id": null, "page": "page_8"})"),
+    scst_record(1, 1),
+    scst_record(2, 2),
+    scst_record(3, 3),
   };
   kafka::ClientConfig config;
   config.set("bootstrap.servers", bootstrap);
@@ -140,7 +165,8 @@ run_demo(const GlobalOptions& global)
     }
   }
   fmt::print("wrote {} dead letters: 2 from a Kafka Connect JDBC sink (topic dlq), 1 from Spring Kafka "
-             "(orders-dlt), 1 JSON error envelope from a stream job (visits_dlq)\n",
+             "(orders-dlt), 1 JSON error envelope from a stream job (visits_dlq), 3 from a Spring Cloud Stream "
+             "binder (error.so8400out.so8400)\n",
              records.size());
 
   int code = run_command({"consume-dlq", "-b", bootstrap, "-t", "dlq", "-e"}, "consume-dlq -b $BROKERS -t dlq -e");
@@ -149,6 +175,21 @@ run_demo(const GlobalOptions& global)
                                     "consume-dlq -b $BROKERS -t orders-dlt -t visits_dlq -e -f '%t [%p] @ %o  %E  from %O\\n'"));
   code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "dlq", "-e", "-c", "1", "-J"},
                                     "consume-dlq -b $BROKERS -t dlq -e -c 1 -J"));
+  code = std::max(code, run_command({"inspect-headers", "-b", bootstrap, "-t", "dlq", "-t", "orders-dlt", "-t", "visits_dlq",
+                                     "-t", "error.so8400out.so8400", "--summary"},
+                                    "inspect-headers -b $BROKERS -t dlq -t orders-dlt -t visits_dlq -t error.so8400out.so8400 --summary"));
+  code = std::max(code, run_command({"inspect-headers", "-b", bootstrap, "-t", "orders-dlt"},
+                                    "inspect-headers -b $BROKERS -t orders-dlt"));
+  // The SCSt re-route: x-retries + 1 back to so8400out, the exhausted one to the parking lot.
+  code = std::max(code, run_command({"replay", "-b", bootstrap, "-t", "error.so8400out.so8400", "-e", "--dry-run"},
+                                    "replay -b $BROKERS -t error.so8400out.so8400 -e --dry-run"));
+  code = std::max(code, run_command({"replay", "-b", bootstrap, "-t", "error.so8400out.so8400", "-e"},
+                                    "replay -b $BROKERS -t error.so8400out.so8400 -e"));
+  code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "so8400out", "-e", "-f", "%t  %k  %h\\n"},
+                                    "consume-dlq -b $BROKERS -t so8400out -e -f '%t  %k  %h\\n'"));
+  code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "error.so8400out.so8400.parking-lot", "-e", "-f",
+                                     "%t  %k  %E (attempts %A)\\n"},
+                                    "consume-dlq -b $BROKERS -t error.so8400out.so8400.parking-lot -e -f '%t  %k  %E (attempts %A)\\n'"));
   fmt::print("\nTry it yourself: `dlqcat broker --topic dlq:3` starts a broker that stays up; point -b at it.\n");
   return code;
 }

@@ -116,11 +116,11 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   consumer_config.verbosity = config.verbosity;
   if (m_options.group) {
     consumer_config.set("group.id", *m_options.group);
-  } else {
+  } else if (consumer_config.find("group.id") == nullptr) {
     // librdkafka's assign() needs a group.id, though nothing joins that group or commits to it.
-    if (consumer_config.find("group.id") == nullptr) {
-      consumer_config.set("group.id", "dlqcat-assign");
-    }
+    consumer_config.set("group.id", "dlqcat-assign");
+  }
+  if (!joins_group()) {
     consumer_config.set("enable.auto.commit", "false");
   }
   m_consumer = std::make_unique<Consumer>(consumer_config, [this](auto& partitions, bool assigned) {
@@ -142,7 +142,7 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   for (const auto& tp : all) {
     const auto marks = m_consumer->watermarks(tp.topic, tp.partition);
     m_snapshot[{tp.topic, tp.partition}] = marks;
-    if (!m_options.group) {
+    if (!joins_group()) {
       // Assigned mode knows its start now; group mode learns it on assignment.
       const auto start = resolve_start(m_options.start, marks.low, marks.high);
       if (m_options.stop_at_end) {
@@ -152,7 +152,7 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
       }
     }
   }
-  if (m_options.group) {
+  if (joins_group()) {
     start_group();
   } else {
     start_assigned();
@@ -260,7 +260,7 @@ RecordSource::finished()
   if (!m_options.stop_at_end && !m_options.stop_timestamp) {
     return false;
   }
-  if (m_options.group) {
+  if (joins_group()) {
     if (!m_joined || !std::all_of(m_assigned.begin(), m_assigned.end(), [&](const auto& key) {
           return m_ends.is_done(key.first, key.second);
         })) {
@@ -362,7 +362,7 @@ RecordSource::next()
 void
 RecordSource::mark_processed(const record::Record& record)
 {
-  if (m_options.group) {
+  if (joins_group()) {
     m_consumer->store_offset(record.topic, record.partition, record.offset + 1);
   }
 }
@@ -370,7 +370,7 @@ RecordSource::mark_processed(const record::Record& record)
 void
 RecordSource::commit()
 {
-  if (m_options.group) {
+  if (joins_group()) {
     m_consumer->commit();
   }
 }

@@ -19,6 +19,9 @@ struct ReadOptions
 {
   std::vector<std::string> topics;
   std::optional<std::string> group;          // -G
+  // false: read from the group's committed offsets without joining it (a dry run must not make
+  // the group rebalance), and commit nothing.
+  bool join_group = true;
   OffsetSpec start{OffsetSpec::Kind::Beginning, 0};
   std::optional<int64_t> stop_timestamp;     // e@MS: a partition ends at its first record at or after MS
   bool stop_at_end = false;                  // -e
@@ -82,6 +85,7 @@ private:
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
   bool finished();
   bool rest_of_group_done();
+  bool joins_group() const noexcept { return m_options.group && m_options.join_group; }
 
   ReadOptions m_options;
   std::unique_ptr<Consumer> m_consumer;

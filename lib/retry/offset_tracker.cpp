@@ -45,6 +45,14 @@ OffsetTracker::take_committable()
   return result;
 }
 
+void
+OffsetTracker::untake()
+{
+  for (auto& [partition, state] : m_partitions) {
+    state.committed = -1;
+  }
+}
+
 size_t
 OffsetTracker::pending() const noexcept
 {

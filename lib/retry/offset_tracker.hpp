@@ -30,6 +30,9 @@ public:
   // Same, for one partition, regardless of what was taken before (rebalance revocation).
   std::optional<int64_t> committable(const Partition& partition) const;
 
+  // A commit of what take_committable() returned failed: offer it again next time.
+  void untake();
+
   size_t pending() const noexcept;
   void forget(const Partition& partition); // revoked: no longer ours
 

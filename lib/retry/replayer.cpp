@@ -60,6 +60,7 @@ public:
       throw UsageError("replay: a consumer group is required");
     }
     auto read = m_options.read;
+    read.join_group = !m_options.dry_run;
     read.on_revoke = [this](const std::vector<Partition>& revoked) { on_revoke(revoked); };
     kafka::ClientConfig consumer_config = config;
     if (m_options.transactional) {
@@ -290,23 +291,47 @@ private:
       return;
     }
     m_producer->poll(milliseconds(0));
-    commit_offsets(m_tracker.take_committable());
+    commit_progress(false);
   }
 
-  void commit_offsets(const std::vector<std::pair<Partition, int64_t>>& offsets)
+  // Commits from the tracker. During a rebalance the group refuses commits for a moment; that is
+  // not an error for a periodic commit (the offsets are offered again next time), and the final
+  // commit retries.
+  void commit_progress(bool final)
+  {
+    for (int attempt = 0;; ++attempt) {
+      const auto err = commit_offsets(m_tracker.take_committable());
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return;
+      }
+      m_tracker.untake();
+      const bool rebalancing = err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+                               || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR__STATE;
+      if (!final && rebalancing) {
+        return;
+      }
+      if (!rebalancing || attempt >= 10) {
+        kafka::throw_kafka_error(
+          "commit DLQ offsets (every record counted as replayed was delivered; a rerun replays the uncommitted ones again)",
+          err);
+      }
+      // Let the rebalance finish. A record returned meanwhile is dropped unprocessed: its offset
+      // is not committed, so nothing is lost.
+      kafka::MessagePtr ignored = m_source->consumer().poll(milliseconds(500));
+    }
+  }
+
+  rd_kafka_resp_err_t commit_offsets(const std::vector<std::pair<Partition, int64_t>>& offsets)
   {
     if (offsets.empty()) {
-      return;
+      return RD_KAFKA_RESP_ERR_NO_ERROR;
     }
     std::vector<kafka::TopicPartition> list;
     for (const auto& [partition, offset] : offsets) {
       list.push_back({partition.first, partition.second, offset});
     }
     const auto partitions = kafka::to_partition_list(list);
-    const auto err = rd_kafka_commit(m_source->consumer().handle(), partitions.get(), 0);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      kafka::throw_kafka_error("commit source offsets", err);
-    }
+    return rd_kafka_commit(m_source->consumer().handle(), partitions.get(), 0);
   }
 
   void drain(milliseconds limit)
@@ -344,7 +369,7 @@ private:
     // Wait for every delivery report (librdkafka gives up after message.timeout.ms), then
     // commit what was acknowledged.
     drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000));
-    commit_offsets(m_tracker.take_committable());
+    commit_progress(true);
     return true;
   }
 
@@ -367,6 +392,7 @@ private:
           offsets.emplace_back(partition, *offset);
         }
       }
+      // Best effort: if the group refuses, the next owner reads these records again (no loss).
       commit_offsets(offsets);
     }
     for (const auto& partition : revoked) {

@@ -80,7 +80,7 @@ a=$!
 "$DLQCAT" replay "${common[@]}" 2>"$WORK/b.err" &
 b=$!
 sleep 6
-kill -9 "$a"
+kill -9 "$a" || fail "the first replay ended before the kill: $(cat "$WORK/a.err")"
 wait "$a" 2>/dev/null || true
 code=0
 wait "$b" || code=$?
