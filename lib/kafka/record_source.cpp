@@ -16,6 +16,28 @@ namespace {
 // The "end offset" of a partition that only e@ can end.
 constexpr int64_t k_no_end = std::numeric_limits<int64_t>::max();
 
+// The start offset as librdkafka takes it; std::nullopt for s@, which needs a broker lookup.
+std::optional<int64_t>
+to_librdkafka_offset(const OffsetSpec& spec)
+{
+  switch (spec.kind) {
+  case OffsetSpec::Kind::Beginning:
+    return RD_KAFKA_OFFSET_BEGINNING;
+  case OffsetSpec::Kind::End:
+    return RD_KAFKA_OFFSET_END;
+  case OffsetSpec::Kind::Absolute:
+    return spec.value;
+  case OffsetSpec::Kind::FromEnd:
+    return RD_KAFKA_OFFSET_TAIL(spec.value);
+  case OffsetSpec::Kind::StartTimestamp:
+    return std::nullopt;
+  case OffsetSpec::Kind::Stored:
+  case OffsetSpec::Kind::EndTimestamp:
+    break;
+  }
+  return RD_KAFKA_OFFSET_STORED; // committed offset, else auto.offset.reset
+}
+
 } // namespace
 
 void
@@ -165,27 +187,8 @@ RecordSource::start_assigned()
   std::vector<TopicPartition> assignment;
   for (const auto& [key, marks] : m_snapshot) {
     TopicPartition tp{key.first, key.second};
-    switch (m_options.start.kind) {
-    case OffsetSpec::Kind::Beginning:
-      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
-      break;
-    case OffsetSpec::Kind::End:
-      tp.offset = RD_KAFKA_OFFSET_END;
-      break;
-    case OffsetSpec::Kind::Absolute:
-      tp.offset = m_options.start.value;
-      break;
-    case OffsetSpec::Kind::FromEnd:
-      tp.offset = RD_KAFKA_OFFSET_TAIL(m_options.start.value);
-      break;
-    case OffsetSpec::Kind::StartTimestamp:
-      tp.offset = m_options.start.value; // replaced by offsets_for_times below
-      break;
-    case OffsetSpec::Kind::Stored:
-    case OffsetSpec::Kind::EndTimestamp:
-      tp.offset = RD_KAFKA_OFFSET_STORED;
-      break;
-    }
+    // s@: a placeholder here, replaced by offsets_for_times below.
+    tp.offset = to_librdkafka_offset(m_options.start).value_or(m_options.start.value);
     assignment.push_back(tp);
   }
   if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
@@ -228,22 +231,8 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
       continue;
     }
     m_assigned.push_back(key);
-    switch (m_options.start.kind) {
-    case OffsetSpec::Kind::Beginning:
-      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
-      break;
-    case OffsetSpec::Kind::End:
-      tp.offset = RD_KAFKA_OFFSET_END;
-      break;
-    case OffsetSpec::Kind::Absolute:
-      tp.offset = m_options.start.value;
-      break;
-    case OffsetSpec::Kind::FromEnd:
-      tp.offset = RD_KAFKA_OFFSET_TAIL(m_options.start.value);
-      break;
-    default:
-      tp.offset = RD_KAFKA_OFFSET_STORED; // committed offset, else auto.offset.reset
-    }
+    // s@ is resolved only in assigned mode; a group starts from its committed offsets then.
+    tp.offset = to_librdkafka_offset(m_options.start).value_or(RD_KAFKA_OFFSET_STORED);
     if (m_options.stop_at_end) {
       const auto it = m_snapshot.find(key);
       // A partition created after start has nothing in the snapshot: nothing to read.
