@@ -83,7 +83,9 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
       if (record == nullptr) {
         break;
       }
-      const auto error = dialect::decode(*record);
+      // Decoding is skipped when nothing printed or filtered needs it (plain kcat-style -f).
+      const bool needs_error = options.json || !tpl || tpl->uses_error_context() || !filter.empty();
+      const auto error = needs_error ? dialect::decode(*record) : std::nullopt;
       const ErrorContext* context = error ? &*error : nullptr;
       if (!matches(filter, *record, context)) {
         remember(unwritten, *record);

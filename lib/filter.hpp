@@ -40,7 +40,7 @@ struct FilterArgs
 // Throws UsageError naming the option (`--since: invalid time "x" ...`).
 Filter make_filter(const FilterArgs& args);
 
-// `error` is the record's decoded context (nullptr: none); `attempts` its attempt count if known.
+// `error` is the record's decoded context (nullptr: none).
 bool matches(const Filter& filter, const record::Record& record, const ErrorContext* error);
 
 // Epoch milliseconds, or an ISO 8601 UTC time: 2024-01-13, 2024-01-13T04:21:50,
