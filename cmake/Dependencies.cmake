@@ -1,10 +1,11 @@
 # Debian 12 ships CMake packages for CLI11, doctest, nlohmann_json and fmt, and only
-# pkg-config files for librdkafka and libpqxx.
+# pkg-config files for librdkafka and libpqxx; libcurl comes with CMake's FindCURL.
 find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 if(DLQ_ENABLE_TESTS)

@@ -31,6 +31,7 @@ build_app(AppState& state)
   add_inspect_headers(*app, state);
   add_replay(*app, state);
   add_park(*app, state);
+  add_compact_fix(*app, state);
   add_broker(*app, state);
   add_demo(*app, state);
   return app;

@@ -42,6 +42,7 @@ void add_consume_dlq(CLI::App& app, AppState& state);
 void add_inspect_headers(CLI::App& app, AppState& state);
 void add_replay(CLI::App& app, AppState& state);
 void add_park(CLI::App& app, AppState& state);
+void add_compact_fix(CLI::App& app, AppState& state);
 void add_broker(CLI::App& app, AppState& state);
 void add_demo(CLI::App& app, AppState& state);
 

@@ -121,6 +121,36 @@ Consumer::commit()
 }
 
 void
+Consumer::commit_offsets(const std::vector<TopicPartition>& offsets)
+{
+  const auto list = to_partition_list(offsets);
+  const auto err = rd_kafka_commit(m_handle.get(), list.get(), 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("commit", err);
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_kafka_error(fmt::format("commit {} [{}]", list->elems[i].topic, list->elems[i].partition), list->elems[i].err);
+    }
+  }
+}
+
+std::vector<TopicPartition>
+Consumer::committed(const std::vector<TopicPartition>& partitions, milliseconds timeout)
+{
+  const auto list = to_partition_list(partitions);
+  const auto err = rd_kafka_committed(m_handle.get(), list.get(), static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error("committed offsets", err);
+  }
+  std::vector<TopicPartition> out;
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+  }
+  return out;
+}
+
+void
 Consumer::close()
 {
   if (m_closed) {

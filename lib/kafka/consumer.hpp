@@ -37,6 +37,11 @@ public:
   void store_offset(const std::string& topic, int32_t partition, int64_t next_offset);
   // Commits the stored offsets synchronously. Nothing to commit is not an error.
   void commit();
+  // Commits exactly these offsets (the next offsets to read) for this consumer's group.id,
+  // without joining the group: the group must have no active members.
+  void commit_offsets(const std::vector<TopicPartition>& offsets);
+  // The group's committed offsets for these partitions; RD_KAFKA_OFFSET_INVALID where none.
+  std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions, milliseconds timeout);
 
   // Leaves the group and stops fetching; throws KafkaError on failure. Idempotent.
   void close();

@@ -1,0 +1,247 @@
+#include "connect/rest.hpp"
+
+#include "error.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace dlq::connect {
+
+namespace {
+
+using nlohmann::json;
+
+std::string
+string_field(const json& object, const char* name)
+{
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+// Connect answers errors as {"error_code": 404, "message": "..."}.
+std::string
+error_message(const HttpResponse& response)
+{
+  const auto body = json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+    return body["message"].get<std::string>();
+  }
+  return fmt::format("HTTP {}", response.status);
+}
+
+bool
+is_success(const HttpResponse& response)
+{
+  return response.status >= 200 && response.status < 300;
+}
+
+// The endpoint does not exist on this worker (older Connect), as opposed to a failing call.
+bool
+is_missing_endpoint(const HttpResponse& response)
+{
+  return response.status == 404 || response.status == 405;
+}
+
+} // namespace
+
+ConnectorStatus
+parse_status(const std::string& body)
+{
+  const auto document = json::parse(body, nullptr, false);
+  if (!document.is_object() || !document.contains("connector") || !document["connector"].is_object()) {
+    throw ConnectError("Kafka Connect answered a status that is not a connector status");
+  }
+  ConnectorStatus status;
+  status.name = string_field(document, "name");
+  status.state = string_field(document["connector"], "state");
+  if (document.contains("tasks") && document["tasks"].is_array()) {
+    for (const auto& task : document["tasks"]) {
+      if (!task.is_object()) {
+        continue;
+      }
+      TaskStatus t;
+      t.id = task.contains("id") && task["id"].is_number_integer() ? task["id"].get<int>() : 0;
+      t.state = string_field(task, "state");
+      t.trace = string_field(task, "trace");
+      status.tasks.push_back(std::move(t));
+    }
+  }
+  return status;
+}
+
+bool
+is_running(const ConnectorStatus& status)
+{
+  if (status.state != "RUNNING" || status.tasks.empty()) {
+    return false;
+  }
+  for (const auto& task : status.tasks) {
+    if (task.state != "RUNNING") {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string
+describe(const ConnectorStatus& status)
+{
+  std::string out = status.state.empty() ? "UNKNOWN" : status.state;
+  out.append(", tasks:");
+  if (status.tasks.empty()) {
+    out.append(" none");
+  }
+  for (std::size_t i = 0; i < status.tasks.size(); ++i) {
+    out.append(fmt::format("{} {} {}", i == 0 ? "" : ",", status.tasks[i].id, status.tasks[i].state));
+  }
+  return out;
+}
+
+std::string
+failure_summary(const ConnectorStatus& status)
+{
+  for (const auto& task : status.tasks) {
+    if (task.state != "FAILED" || task.trace.empty()) {
+      continue;
+    }
+    std::string first_line;
+    std::size_t start = 0;
+    while (start < task.trace.size()) {
+      const auto end = std::min(task.trace.find('\n', start), task.trace.size());
+      const auto line = task.trace.substr(start, end - start);
+      if (first_line.empty()) {
+        first_line = line;
+      }
+      if (line.find("ERROR:") != std::string::npos) {
+        return line; // the database's own message, as the JDBC driver quotes it
+      }
+      start = end + 1;
+    }
+    return first_line;
+  }
+  return {};
+}
+
+ConnectClient::ConnectClient(std::string base_url, std::string connector, std::chrono::milliseconds request_timeout)
+  : m_http(request_timeout),
+    m_base(std::move(base_url)),
+    m_connector(std::move(connector))
+{
+  while (!m_base.empty() && m_base.back() == '/') {
+    m_base.pop_back();
+  }
+}
+
+HttpResponse
+ConnectClient::call(const std::string& method, const std::string& path, const std::string& body)
+{
+  return m_http.request(method, m_base + path, body);
+}
+
+ConnectorStatus
+ConnectClient::status()
+{
+  const auto response = call("GET", fmt::format("/connectors/{}/status", m_connector));
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("connector {}: {}", m_connector, error_message(response)));
+  }
+  return parse_status(response.body);
+}
+
+bool
+ConnectClient::exists()
+{
+  const auto response = call("GET", fmt::format("/connectors/{}", m_connector));
+  if (response.status == 404) {
+    return false;
+  }
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("connector {}: {}", m_connector, error_message(response)));
+  }
+  return true;
+}
+
+std::map<std::string, std::string>
+ConnectClient::config()
+{
+  const auto response = call("GET", fmt::format("/connectors/{}/config", m_connector));
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("connector {}: {}", m_connector, error_message(response)));
+  }
+  const auto document = json::parse(response.body, nullptr, false);
+  if (!document.is_object()) {
+    throw ConnectError(fmt::format("connector {}: its config is not a JSON object", m_connector));
+  }
+  std::map<std::string, std::string> config;
+  for (const auto& [name, value] : document.items()) {
+    config[name] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return config;
+}
+
+Halt
+ConnectClient::halt(bool pause_is_enough)
+{
+  const auto path = fmt::format("/connectors/{}", m_connector);
+  auto response = call("PUT", path + "/stop");
+  if (is_success(response)) {
+    return Halt::Stopped;
+  }
+  if (!is_missing_endpoint(response)) {
+    throw ConnectError(fmt::format("stop connector {}: {}", m_connector, error_message(response)));
+  }
+  if (pause_is_enough) {
+    response = call("PUT", path + "/pause");
+    if (is_success(response)) {
+      return Halt::Paused;
+    }
+    if (!is_missing_endpoint(response)) {
+      throw ConnectError(fmt::format("pause connector {}: {}", m_connector, error_message(response)));
+    }
+  }
+  response = call("DELETE", path);
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("delete connector {}: {}", m_connector, error_message(response)));
+  }
+  return Halt::Deleted;
+}
+
+void
+ConnectClient::recreate(const std::map<std::string, std::string>& saved_config)
+{
+  const json body = {{"name", m_connector}, {"config", saved_config}};
+  const auto response = call("POST", "/connectors", body.dump());
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("create connector {}: {}", m_connector, error_message(response)));
+  }
+}
+
+void
+ConnectClient::bring_back(Halt how, const std::map<std::string, std::string>& saved_config)
+{
+  const auto path = fmt::format("/connectors/{}", m_connector);
+  if (how == Halt::Deleted) {
+    recreate(saved_config);
+    return;
+  }
+  auto response = call("PUT", path + "/resume");
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("resume connector {}: {}", m_connector, error_message(response)));
+  }
+  // 202 with a body: the worker restarts the failed tasks. 204: a worker before 3.0 ignored the
+  // parameters and restarted the connector alone, so its tasks stay FAILED: rebuild it instead.
+  response = call("POST", path + "/restart?includeTasks=true&onlyFailed=true");
+  if (response.status == 202 || response.status == 200) {
+    return;
+  }
+  if (response.status != 204 && !is_missing_endpoint(response)) {
+    throw ConnectError(fmt::format("restart connector {}: {}", m_connector, error_message(response)));
+  }
+  response = call("DELETE", path);
+  if (!is_success(response)) {
+    throw ConnectError(fmt::format("delete connector {}: {}", m_connector, error_message(response)));
+  }
+  recreate(saved_config);
+}
+
+} // namespace dlq::connect

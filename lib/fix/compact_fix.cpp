@@ -1,0 +1,537 @@
+#include "fix/compact_fix.hpp"
+
+#include "connect/rest.hpp"
+#include "error.hpp"
+#include "kafka/admin.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/message.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/record_source.hpp"
+#include "retry/plan.hpp"
+#include "sink/postgres.hpp"
+#include "util/interrupt.hpp"
+#include "util/json_writer.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace dlq::fix {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+int64_t
+now_ms()
+{
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Sleeps in short slices so that SIGINT/SIGTERM is seen at once.
+void
+pause_for(milliseconds duration)
+{
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (util::interrupt_requested()) {
+      throw Interrupted();
+    }
+    std::this_thread::sleep_for(std::min<milliseconds>(100ms, duration));
+  }
+}
+
+std::string
+seconds(milliseconds duration)
+{
+  return fmt::format("{} s", duration.count() / 1000);
+}
+
+// ---- Locating the poison -------------------------------------------------------------------
+
+kafka::ClientConfig
+single_reader_config(kafka::ClientConfig config)
+{
+  if (config.find("group.id") == nullptr) {
+    config.set("group.id", "dlqcat-assign"); // assign() needs one; nothing joins or commits
+  }
+  config.set("enable.partition.eof", "true");
+  config.set("enable.auto.commit", "false");
+  config.set("auto.offset.reset", "earliest");
+  return config;
+}
+
+// The first record of topic [partition] at or after `offset`; nullopt when there is none.
+std::optional<record::Record>
+first_record_from(const kafka::ClientConfig& config, const std::string& topic, int32_t partition, int64_t offset)
+{
+  kafka::Consumer consumer(single_reader_config(config));
+  const auto ids = consumer.partitions(topic);
+  if (std::find(ids.begin(), ids.end(), partition) == ids.end()) {
+    throw UsageError(fmt::format("topic \"{}\" has no partition {} (it has {})", topic, partition, ids.size()));
+  }
+  const auto marks = consumer.watermarks(topic, partition);
+  if (offset >= marks.high) {
+    return std::nullopt;
+  }
+  consumer.assign({{topic, partition, std::max(offset, marks.low)}});
+  const auto deadline = std::chrono::steady_clock::now() + kafka::k_connect_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (util::interrupt_requested()) {
+      throw Interrupted();
+    }
+    const auto message = consumer.poll(200ms);
+    if (!message) {
+      continue;
+    }
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      return std::nullopt;
+    }
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      kafka::throw_kafka_error(fmt::format("read {} [{}] @ {}", topic, partition, offset), message->err);
+    }
+    return kafka::to_record(*message);
+  }
+  throw KafkaError(fmt::format("read {} [{}] @ {}: no record within {} ms", topic, partition, offset,
+                               kafka::k_connect_timeout.count()),
+                   RD_KAFKA_RESP_ERR__TIMED_OUT);
+}
+
+Poison
+poison_at(const kafka::ClientConfig& config, const CompactFixOptions& options)
+{
+  const auto found = first_record_from(config, options.topic, *options.partition, *options.offset);
+  if (!found || found->offset != *options.offset) {
+    throw Error(fmt::format("{} [{}] has no record at offset {}{}", options.topic, *options.partition, *options.offset,
+                            found ? fmt::format(" (the next one is @ {})", found->offset) : ""));
+  }
+  return {*found, fmt::format("named by --partition {} --offset {}", *options.partition, *options.offset)};
+}
+
+// Reads from the sink group's committed offsets (without joining the group) to the current end,
+// and keeps the records `is_poison` names, with its reason.
+std::vector<Poison>
+scan(const kafka::ClientConfig& config, const CompactFixOptions& options,
+     const std::function<std::optional<std::string>(const record::Record&)>& is_poison, bool all)
+{
+  kafka::ReadOptions read;
+  read.topics = {options.topic};
+  read.group = options.group;
+  read.join_group = false;
+  read.start = kafka::OffsetSpec{kafka::OffsetSpec::Kind::Stored, 0};
+  read.stop_at_end = true;
+  auto reader_config = config;
+  reader_config.set("auto.offset.reset", "earliest"); // a group with no commit starts at the beginning
+  kafka::RecordSource source(reader_config, read);
+  std::vector<Poison> found;
+  while (const auto* record = source.next()) {
+    if (auto reason = is_poison(*record)) {
+      found.push_back({*record, std::move(*reason)});
+      if (!all) {
+        break;
+      }
+    }
+  }
+  if (source.interrupted()) {
+    throw Interrupted();
+  }
+  source.close();
+  return found;
+}
+
+std::vector<Poison>
+locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink::PostgresTable* table, const Say& say)
+{
+  if (options.partition) {
+    return {poison_at(config, options)};
+  }
+  if (options.key) {
+    return scan(
+      config, options,
+      [&](const record::Record& record) -> std::optional<std::string> {
+        if (record.key == options.key) {
+          return fmt::format("named by --key");
+        }
+        return std::nullopt;
+      },
+      false);
+  }
+  uint64_t tried = 0;
+  uint64_t unmapped = 0;
+  auto found = scan(
+    config, options,
+    [&](const record::Record& record) -> std::optional<std::string> {
+      const auto row = sink::row_from_value(record.value);
+      if (!row.row) {
+        ++unmapped; // a tombstone or a converter error: not the sink's to refuse
+        return std::nullopt;
+      }
+      ++tried;
+      if (auto refusal = table->try_row(*row.row)) {
+        return fmt::format("PostgreSQL: {} (SQLSTATE {})", refusal->message, refusal->sqlstate);
+      }
+      return std::nullopt;
+    },
+    options.all);
+  say(fmt::format("tried {} record{} from group {}'s offsets against table {}, rolled back ({} skipped: tombstones or "
+                  "not JSON objects)",
+                  tried, tried == 1 ? "" : "s", options.group, options.table, unmapped));
+  return found;
+}
+
+// ---- Changing things -----------------------------------------------------------------------
+
+// Produces one record and waits for its acknowledgement.
+void
+deliver(kafka::Producer& producer, const record::Record& record)
+{
+  if (const auto err = producer.produce(record); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    kafka::throw_kafka_error(fmt::format("produce to {}", record.topic), err);
+  }
+  if (!producer.flush(kafka::k_connect_timeout)) {
+    throw DeliveryError(fmt::format("produce to {}: not acknowledged within {} ms", record.topic,
+                                    kafka::k_connect_timeout.count()));
+  }
+  if (producer.failed() > 0) {
+    throw DeliveryError(fmt::format("produce to {}: {}", record.topic, producer.first_error()));
+  }
+}
+
+class Connector
+{
+public:
+  Connector(const CompactFixOptions& options, const Say& say)
+    : m_client(options.connect_url, options.connector, 10s),
+      m_timeout(options.connect_timeout),
+      m_say(say)
+  {
+  }
+
+  // Reads status and config: fails before anything is changed if the connector is unknown.
+  void inspect()
+  {
+    const auto status = m_client.status();
+    m_config = m_client.config();
+    auto line = fmt::format("connector {}: {}", m_client.connector(), connect::describe(status));
+    if (const auto failure = connect::failure_summary(status); !failure.empty()) {
+      line.append(fmt::format(" ({})", failure));
+    }
+    m_say(line);
+  }
+
+  void halt(bool pause_is_enough)
+  {
+    m_halt = m_client.halt(pause_is_enough);
+    if (*m_halt == connect::Halt::Deleted) {
+      wait_until([&] { return !m_client.exists(); }, "deleted");
+      m_say(fmt::format("connector {}: deleted (this worker has no /stop); its config is saved", m_client.connector()));
+      return;
+    }
+    const bool stopped = *m_halt == connect::Halt::Stopped;
+    const auto status = m_client.wait_for(
+      [&](const connect::ConnectorStatus& s) {
+        if (stopped) {
+          return s.state == "STOPPED";
+        }
+        return s.state == "PAUSED" &&
+               std::none_of(s.tasks.begin(), s.tasks.end(), [](const auto& t) { return t.state == "RUNNING"; });
+      },
+      m_timeout);
+    if (status.state != (stopped ? "STOPPED" : "PAUSED")) {
+      throw ConnectError(fmt::format("connector {} is not {} after {}: {}", m_client.connector(),
+                                     stopped ? "stopped" : "paused", seconds(m_timeout), connect::describe(status)));
+    }
+    m_say(fmt::format("connector {}: {}", m_client.connector(), stopped ? "stopped" : "paused"));
+  }
+
+  void bring_back()
+  {
+    m_client.bring_back(*m_halt, m_config);
+    m_halt.reset();
+    const auto status = m_client.wait_for(connect::is_running, m_timeout);
+    if (!connect::is_running(status)) {
+      auto message = fmt::format("connector {} is not RUNNING after {}: {}", m_client.connector(), seconds(m_timeout),
+                                 connect::describe(status));
+      if (const auto failure = connect::failure_summary(status); !failure.empty()) {
+        message.append(fmt::format(" ({})", failure));
+      }
+      throw ConnectError(message);
+    }
+    m_say(fmt::format("connector {}: {}", m_client.connector(), connect::describe(status)));
+  }
+
+  // After a failure between halt() and bring_back(): say so, so that nobody waits for it.
+  void report_if_halted() const
+  {
+    if (m_halt) {
+      m_say(fmt::format("connector {} was left {}: bring it back once the topic is fixed", m_client.connector(),
+                        *m_halt == connect::Halt::Deleted ? "deleted (config printed above)" : "halted"));
+      if (*m_halt == connect::Halt::Deleted) {
+        for (const auto& [name, value] : m_config) {
+          m_say(fmt::format("  {}={}", name, is_secret_name(name) ? "***" : value));
+        }
+      }
+    }
+  }
+
+private:
+  static bool is_secret_name(const std::string& name)
+  {
+    return name.find("password") != std::string::npos || name.find("secret") != std::string::npos ||
+           name.find("connection.url") != std::string::npos;
+  }
+
+  template <typename Done>
+  void wait_until(Done done, const char* what)
+  {
+    const auto deadline = std::chrono::steady_clock::now() + m_timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw ConnectError(fmt::format("connector {} is not {} after {}", m_client.connector(), what, seconds(m_timeout)));
+      }
+      pause_for(250ms);
+    }
+  }
+
+  connect::ConnectClient m_client;
+  milliseconds m_timeout;
+  const Say& m_say;
+  std::map<std::string, std::string> m_config;
+  std::optional<connect::Halt> m_halt;
+};
+
+// Forces compaction of the poison's partition, restoring the topic's configs on every path.
+void
+force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, const CompactFixOptions& options,
+                 const CompactionConfigs& configs, const Poison& poison, const record::Record& nudge, const Say& say)
+{
+  kafka::alter_topic_configs(producer, options.topic, configs.forcing, options.admin_timeout);
+  say(fmt::format("topic {} configs set: {}", options.topic, render_configs(configs.forcing)));
+  const auto restore = [&] {
+    kafka::alter_topic_configs(producer, options.topic, configs.saved, options.admin_timeout);
+    say(fmt::format("topic {} configs restored: {}", options.topic, render_configs(configs.saved)));
+  };
+  try {
+    const auto deadline = std::chrono::steady_clock::now() + options.compaction_timeout;
+    // The active segment is never cleaned: wait for segment.ms, then append to roll it (the seed
+    // produces the correction a second time).
+    pause_for(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
+    deliver(producer, nudge);
+    say(fmt::format("nudge: the correction again, to roll {} [{}]'s segment", options.topic, poison.record.partition));
+    while (true) {
+      const auto next = first_record_from(config, options.topic, poison.record.partition, poison.record.offset);
+      if (!next || next->offset > poison.record.offset) {
+        say(fmt::format("compacted: {} [{}] @ {} is gone", options.topic, poison.record.partition, poison.record.offset));
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw Error(fmt::format("{} [{}] @ {} is still there after {}: the log cleaner did not run (see the broker's "
+                                "log.cleaner.* settings), or retry with a longer --timeout",
+                                options.topic, poison.record.partition, poison.record.offset,
+                                seconds(options.compaction_timeout)));
+      }
+      pause_for(1s);
+    }
+  } catch (...) {
+    try {
+      restore();
+    } catch (const std::exception& e) {
+      say(fmt::format("could not restore topic {} configs ({}): set them by hand to: {}", options.topic, e.what(),
+                      render_configs(configs.saved)));
+    }
+    throw;
+  }
+  restore();
+}
+
+void
+skip_past(const kafka::ClientConfig& config, const CompactFixOptions& options, const Poison& poison, int64_t committed,
+          const Say& say)
+{
+  auto group_config = config;
+  group_config.set("group.id", options.group);
+  group_config.set("enable.auto.commit", "false");
+  kafka::Consumer consumer(group_config);
+  consumer.commit_offsets({{options.topic, poison.record.partition, poison.record.offset + 1}});
+  say(fmt::format("group {}: {} [{}] moved from @ {} to @ {}", options.group, options.topic, poison.record.partition,
+                  committed, poison.record.offset + 1));
+}
+
+// The group's committed offset for the poison's partition; the skip must not jump over records
+// the sink has not written (a JDBC sink commits per batch, so they may be lost otherwise).
+int64_t
+check_skip(const kafka::ClientConfig& config, const CompactFixOptions& options, const Poison& poison)
+{
+  auto group_config = single_reader_config(config);
+  group_config.set("group.id", options.group);
+  kafka::Consumer consumer(group_config);
+  const auto committed =
+    consumer.committed({{options.topic, poison.record.partition}}, kafka::k_connect_timeout).front().offset;
+  const auto low = consumer.watermarks(options.topic, poison.record.partition).low;
+  const auto position = committed >= 0 ? committed : low;
+  if (position > poison.record.offset) {
+    throw Error(fmt::format("group {} is already past {} (at @ {}): nothing to skip", options.group,
+                            describe_record(poison.record), position));
+  }
+  if (position < poison.record.offset) {
+    throw Error(fmt::format("group {} stands at @ {} in {} [{}], before the poison @ {}: skipping would also skip the "
+                            "records between; use --strategy compact",
+                            options.group, position, options.topic, poison.record.partition, poison.record.offset));
+  }
+  return position;
+}
+
+} // namespace
+
+std::string
+describe_key(const record::Bytes& key)
+{
+  if (!key) {
+    return "null";
+  }
+  std::string out;
+  util::append_json_string(out, *key);
+  return out;
+}
+
+std::string
+describe_record(const record::Record& record)
+{
+  return fmt::format("{} [{}] @ {}, key {}", record.topic, record.partition, record.offset, describe_key(record.key));
+}
+
+std::vector<Poison>
+compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options, const Say& say)
+{
+  std::unique_ptr<sink::PostgresTable> table;
+  if (!options.pg_url.empty()) {
+    table = std::make_unique<sink::PostgresTable>(options.pg_url, options.table, options.key_columns);
+  }
+
+  // 1. Locate.
+  auto poisons = locate(config, options, table.get(), say);
+  for (const auto& poison : poisons) {
+    say(fmt::format("poison: {}: {}", describe_record(poison.record), poison.reason));
+  }
+  if (poisons.empty()) {
+    say(options.key ? fmt::format("no record with that key after group {}'s offsets", options.group)
+                    : "no poison record found: the table accepts every record after the group's offsets");
+    return poisons;
+  }
+  if (options.strategy == Strategy::Report) {
+    return poisons;
+  }
+  const auto& poison = poisons.front();
+
+  // 2. Everything that can fail without changing anything, then the plan.
+  std::optional<CompactionConfigs> configs;
+  int64_t committed = -1;
+  kafka::Producer producer(config);
+  if (options.strategy == Strategy::Compact) {
+    std::vector<kafka::ConfigEntry> described;
+    try {
+      described = kafka::describe_topic_configs(producer, options.topic, options.admin_timeout);
+    } catch (const KafkaError& e) {
+      throw KafkaError(fmt::format("{} (--strategy compact needs the DescribeConfigs and AlterConfigs admin APIs); "
+                                   "nothing was changed",
+                                   e.what()),
+                       e.code());
+    }
+    configs = plan_compaction_configs(options.topic, described, options.compaction);
+  } else {
+    committed = check_skip(config, options, poison);
+  }
+  std::optional<Connector> connector;
+  if (!options.connect_url.empty()) {
+    connector.emplace(options, say);
+    connector->inspect();
+  }
+  const auto correction_row = sink::row_from_value(options.correction);
+
+  if (connector) {
+    say(fmt::format("plan: {} connector {} (or delete it, if the worker cannot {})",
+                    options.strategy == Strategy::Skip ? "stop" : "stop or pause", options.connector,
+                    options.strategy == Strategy::Skip ? "stop it" : "stop or pause it"));
+  }
+  say(fmt::format("plan: park {} in {}", describe_record(poison.record), options.park_topic));
+  say(fmt::format("plan: produce {} with the same key to {} [{}]",
+                  options.correction ? "the correction" : "a tombstone", options.topic, poison.record.partition));
+  if (configs) {
+    say(fmt::format("plan: set topic configs {}; wait for segment.ms, produce the nudge, wait until @ {} is gone "
+                    "(at most {}); restore: {}",
+                    render_configs(configs->forcing), poison.record.offset, seconds(options.compaction_timeout),
+                    render_configs(configs->saved)));
+  } else {
+    say(fmt::format("plan: commit group {} at {} [{}] @ {} (now @ {})", options.group, options.topic,
+                    poison.record.partition, poison.record.offset + 1, committed));
+  }
+  if (connector) {
+    say(fmt::format("plan: resume connector {}, restart its failed tasks, wait for RUNNING (at most {})",
+                    options.connector, seconds(options.connect_timeout)));
+  }
+  if (table && correction_row.row) {
+    say(fmt::format("plan: check that table {} holds the correction", options.table));
+  }
+  if (options.dry_run) {
+    say("dry run: nothing changed");
+    return poisons;
+  }
+
+  // 3.-4. Halt, park, correct, compact or skip.
+  record::Record correction;
+  correction.topic = options.topic;
+  correction.partition = poison.record.partition; // compaction works per partition
+  correction.key = poison.record.key;
+  correction.value = options.correction;
+  correction.headers.push_back({"dlqcat.corrects", fmt::format("{}-{}@{}", poison.record.topic, poison.record.partition,
+                                                               poison.record.offset)});
+  try {
+    if (connector) {
+      connector->halt(options.strategy == Strategy::Compact);
+    }
+    deliver(producer, retry::make_parked(poison.record, options.park_topic, poison.reason, now_ms()));
+    say(fmt::format("parked: {} in {}", describe_record(poison.record), options.park_topic));
+    deliver(producer, correction);
+    say(fmt::format("correction: produced to {} [{}] with key {}", options.topic, poison.record.partition,
+                    describe_key(poison.record.key)));
+    if (configs) {
+      force_compaction(config, producer, options, *configs, poison, correction, say);
+    } else {
+      skip_past(config, options, poison, committed, say);
+    }
+  } catch (...) {
+    if (connector) {
+      connector->report_if_halted();
+    }
+    throw;
+  }
+
+  // 5. Bring the sink back and check its work.
+  if (connector) {
+    connector->bring_back();
+  }
+  if (!table) {
+    return poisons;
+  }
+  if (!correction_row.row) {
+    say(fmt::format("check: skipped (the correction is {})", correction_row.why_not));
+    return poisons;
+  }
+  if (!connector) {
+    say("check: skipped (no --connect: restart the sink, then look at the row)");
+    return poisons;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+  while (!table->holds(*correction_row.row)) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw DatabaseError(fmt::format("table {} does not hold the correction {} after the connector came back",
+                                      options.table, seconds(options.connect_timeout)));
+    }
+    pause_for(500ms);
+  }
+  say(fmt::format("check: table {} holds the correction", options.table));
+  return poisons;
+}
+
+} // namespace dlq::fix

@@ -1,0 +1,120 @@
+#include "kafka/admin.hpp"
+
+#include "error.hpp"
+#include "kafka/handles.hpp"
+
+#include <fmt/core.h>
+
+namespace dlq::kafka {
+
+namespace {
+
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, CDeleter<rd_kafka_queue_destroy>>;
+using EventPtr = std::unique_ptr<rd_kafka_event_t, CDeleter<rd_kafka_event_destroy>>;
+using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, CDeleter<rd_kafka_AdminOptions_destroy>>;
+using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, CDeleter<rd_kafka_ConfigResource_destroy>>;
+
+AdminOptionsPtr
+make_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, milliseconds timeout)
+{
+  AdminOptionsPtr options(rd_kafka_AdminOptions_new(rk, op));
+  char error[256] = {};
+  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), static_cast<int>(timeout.count()), error, sizeof error) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError(fmt::format("admin request timeout: {}", error));
+  }
+  return options;
+}
+
+// Waits for the admin result on `queue`; throws when the request as a whole failed.
+EventPtr
+wait_result(rd_kafka_queue_t* queue, milliseconds timeout, const std::string& what)
+{
+  // The request times out by itself after `timeout`; the extra second lets that answer arrive.
+  EventPtr event(rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000));
+  if (!event) {
+    throw KafkaError(fmt::format("{}: no answer within {} ms", what, timeout.count()), RD_KAFKA_RESP_ERR__TIMED_OUT);
+  }
+  if (const auto err = rd_kafka_event_error(event.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError(fmt::format("{}: {}", what, rd_kafka_event_error_string(event.get())), err);
+  }
+  return event;
+}
+
+// The single resource of a DescribeConfigs/AlterConfigs result; throws its error.
+const rd_kafka_ConfigResource_t*
+single_resource(const rd_kafka_ConfigResource_t** resources, size_t count, const std::string& what)
+{
+  if (count != 1) {
+    throw KafkaError(fmt::format("{}: the broker answered {} resources", what, count));
+  }
+  if (const auto err = rd_kafka_ConfigResource_error(resources[0]); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* text = rd_kafka_ConfigResource_error_string(resources[0]);
+    throw KafkaError(fmt::format("{}: {}", what, text != nullptr ? text : rd_kafka_err2str(err)), err);
+  }
+  return resources[0];
+}
+
+} // namespace
+
+std::vector<ConfigEntry>
+describe_topic_configs(Client& client, const std::string& topic, milliseconds timeout)
+{
+  const auto what = fmt::format("describe configs of topic \"{}\"", topic);
+  rd_kafka_t* rk = client.handle();
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
+  auto options = make_options(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout);
+  rd_kafka_ConfigResource_t* resources[] = {resource.get()};
+  rd_kafka_DescribeConfigs(rk, resources, 1, options.get(), queue.get());
+
+  const auto event = wait_result(queue.get(), timeout, what);
+  const auto* result = rd_kafka_event_DescribeConfigs_result(event.get());
+  size_t count = 0;
+  const auto** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
+  const auto* topic_resource = single_resource(described, count, what);
+
+  std::vector<ConfigEntry> entries;
+  size_t config_count = 0;
+  const auto** configs = rd_kafka_ConfigResource_configs(topic_resource, &config_count);
+  for (size_t i = 0; i < config_count; ++i) {
+    ConfigEntry entry;
+    entry.name = rd_kafka_ConfigEntry_name(configs[i]);
+    if (const char* value = rd_kafka_ConfigEntry_value(configs[i])) {
+      entry.value = value;
+    }
+    entry.dynamic_topic = rd_kafka_ConfigEntry_source(configs[i]) == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG;
+    entry.is_default = rd_kafka_ConfigEntry_is_default(configs[i]) != 0;
+    entry.read_only = rd_kafka_ConfigEntry_is_read_only(configs[i]) != 0;
+    entry.sensitive = rd_kafka_ConfigEntry_is_sensitive(configs[i]) != 0;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+void
+alter_topic_configs(Client& client, const std::string& topic, const std::map<std::string, std::string>& configs,
+                    milliseconds timeout)
+{
+  const auto what = fmt::format("alter configs of topic \"{}\"", topic);
+  rd_kafka_t* rk = client.handle();
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
+  for (const auto& [name, value] : configs) {
+    if (const auto err = rd_kafka_ConfigResource_set_config(resource.get(), name.c_str(), value.c_str());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_kafka_error(fmt::format("{}: {}", what, name), err);
+    }
+  }
+  auto options = make_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONFIGS, timeout);
+  rd_kafka_ConfigResource_t* resources[] = {resource.get()};
+  rd_kafka_AlterConfigs(rk, resources, 1, options.get(), queue.get());
+
+  const auto event = wait_result(queue.get(), timeout, what);
+  const auto* result = rd_kafka_event_AlterConfigs_result(event.get());
+  size_t count = 0;
+  const auto** altered = rd_kafka_AlterConfigs_result_resources(result, &count);
+  single_resource(altered, count, what);
+}
+
+} // namespace dlq::kafka
