@@ -306,43 +306,34 @@ void
 force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, const CompactFixOptions& options,
                  const CompactionConfigs& configs, const Poison& poison, const record::Record& nudge, const Say& say)
 {
-  kafka::alter_topic_configs(producer, options.topic, configs.forcing, options.admin_timeout);
-  say(fmt::format("topic {} configs set: {}", options.topic, render_configs(configs.forcing)));
-  const auto restore = [&] {
-    kafka::alter_topic_configs(producer, options.topic, configs.saved, options.admin_timeout);
-    say(fmt::format("topic {} configs restored: {}", options.topic, render_configs(configs.saved)));
+  const auto alter = [&](const std::map<std::string, std::string>& values) {
+    kafka::alter_topic_configs(producer, options.topic, values, options.admin_timeout);
   };
-  try {
-    const auto deadline = std::chrono::steady_clock::now() + options.compaction_timeout;
-    // The active segment is never cleaned: wait for segment.ms, then append to roll it (the seed
-    // produces the correction a second time).
-    pause_for(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
-    deliver(producer, nudge);
-    say(fmt::format("nudge: the correction again, to roll {} [{}]'s segment", options.topic, poison.record.partition));
-    while (true) {
-      const auto next = first_record_from(config, options.topic, poison.record.partition, poison.record.offset);
-      if (!next || next->offset > poison.record.offset) {
-        say(fmt::format("compacted: {} [{}] @ {} is gone", options.topic, poison.record.partition, poison.record.offset));
-        break;
+  with_forced_configs(
+    configs, alter,
+    [&] {
+      const auto deadline = std::chrono::steady_clock::now() + options.compaction_timeout;
+      // The active segment is never cleaned: wait for segment.ms, then append to roll it (the
+      // seed produces the correction a second time).
+      pause_for(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
+      deliver(producer, nudge);
+      say(fmt::format("nudge: the correction again, to roll {} [{}]'s segment", options.topic, poison.record.partition));
+      while (true) {
+        const auto next = first_record_from(config, options.topic, poison.record.partition, poison.record.offset);
+        if (!next || next->offset > poison.record.offset) {
+          say(fmt::format("compacted: {} [{}] @ {} is gone", options.topic, poison.record.partition, poison.record.offset));
+          return;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+          throw Error(fmt::format("{} [{}] @ {} is still there after {}: the log cleaner did not run (see the "
+                                  "broker's log.cleaner.* settings), or retry with a longer --timeout",
+                                  options.topic, poison.record.partition, poison.record.offset,
+                                  seconds(options.compaction_timeout)));
+        }
+        pause_for(1s);
       }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw Error(fmt::format("{} [{}] @ {} is still there after {}: the log cleaner did not run (see the broker's "
-                                "log.cleaner.* settings), or retry with a longer --timeout",
-                                options.topic, poison.record.partition, poison.record.offset,
-                                seconds(options.compaction_timeout)));
-      }
-      pause_for(1s);
-    }
-  } catch (...) {
-    try {
-      restore();
-    } catch (const std::exception& e) {
-      say(fmt::format("could not restore topic {} configs ({}): set them by hand to: {}", options.topic, e.what(),
-                      render_configs(configs.saved)));
-    }
-    throw;
-  }
-  restore();
+    },
+    say);
 }
 
 void

@@ -64,10 +64,8 @@ struct Poison
   std::string reason; // the database's refusal, or how the user named it
 };
 
-// Each line of the report goes through this (stdout in the command).
-using Say = std::function<void(const std::string&)>;
-
-// Runs the steps above. Throws the error of the step that failed, after restoring the topic's
+// Runs the steps above, each line of the report through `say` (fix/config_plan.hpp; stdout in
+// the command). Throws the error of the step that failed, after restoring the topic's
 // configs; Interrupted on SIGINT/SIGTERM, after the same restore. Returns the poison records
 // found (empty when none: nothing is changed then).
 std::vector<Poison> compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options, const Say& say);

@@ -50,4 +50,31 @@ render_configs(const std::map<std::string, std::string>& configs)
   return out;
 }
 
+void
+with_forced_configs(const CompactionConfigs& configs, const AlterConfigs& alter, const std::function<void()>& body,
+                    const Say& say)
+{
+  try {
+    alter(configs.forcing);
+    say(fmt::format("topic configs set: {}", render_configs(configs.forcing)));
+    body();
+  } catch (...) {
+    try {
+      alter(configs.saved);
+      say(fmt::format("topic configs restored: {}", render_configs(configs.saved)));
+    } catch (const std::exception& e) {
+      say(fmt::format("could not restore the topic configs ({}): set them by hand to: {}", e.what(),
+                      render_configs(configs.saved)));
+    }
+    throw;
+  }
+  try {
+    alter(configs.saved);
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("could not restore the topic configs ({}): set them by hand to: {}", e.what(),
+                            render_configs(configs.saved)));
+  }
+  say(fmt::format("topic configs restored: {}", render_configs(configs.saved)));
+}
+
 } // namespace dlq::fix

@@ -8,6 +8,7 @@
 
 #include "kafka/admin.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,5 +35,15 @@ CompactionConfigs plan_compaction_configs(const std::string& topic, const std::v
 
 // "segment.ms=1000, min.cleanable.dirty.ratio=0.01" ("none" when empty), for plans and reports.
 std::string render_configs(const std::map<std::string, std::string>& configs);
+
+using AlterConfigs = std::function<void(const std::map<std::string, std::string>&)>;
+using Say = std::function<void(const std::string&)>;
+
+// Applies `configs.forcing` through `alter`, runs `body`, and applies `configs.saved` again on
+// every path: body returned, body threw (SIGINT's Interrupted included), or the forcing call
+// itself failed (a timed-out AlterConfigs may still have been applied). When the restore fails
+// after an error, `say` reports it with the configs to set by hand and the first error wins.
+void with_forced_configs(const CompactionConfigs& configs, const AlterConfigs& alter, const std::function<void()>& body,
+                         const Say& say);
 
 } // namespace dlq::fix

@@ -153,3 +153,86 @@ TEST_CASE("passwords in database and Connect URLs are never printed")
   CHECK(connect::redact_userinfo("http://admin:s3cret@127.0.0.1:8083") == "http://admin:***@127.0.0.1:8083");
   CHECK(connect::redact_userinfo("http://127.0.0.1:8083/connectors/a@b") == "http://127.0.0.1:8083/connectors/a@b");
 }
+
+namespace {
+
+struct Recorder
+{
+  std::vector<std::map<std::string, std::string>> calls;
+  std::vector<std::string> lines;
+  int fail_call = -1; // the call (0-based) that throws, as a broker that refuses would
+
+  fix::AlterConfigs alter()
+  {
+    return [this](const std::map<std::string, std::string>& configs) {
+      calls.push_back(configs);
+      if (static_cast<int>(calls.size()) - 1 == fail_call) {
+        throw KafkaError("alter configs: Local: Timed out");
+      }
+    };
+  }
+  fix::Say say()
+  {
+    return [this](const std::string& line) { lines.push_back(line); };
+  }
+};
+
+const fix::CompactionConfigs k_configs{{{"cleanup.policy", "compact"}},
+                                       {{"cleanup.policy", "compact"}, {"segment.ms", "1000"}}};
+
+} // namespace
+
+TEST_CASE("forced configs are restored after the compaction succeeds")
+{
+  Recorder recorder;
+  bool ran = false;
+  fix::with_forced_configs(k_configs, recorder.alter(), [&] { ran = true; }, recorder.say());
+  CHECK(ran);
+  REQUIRE(recorder.calls.size() == 2);
+  CHECK(recorder.calls[0] == k_configs.forcing);
+  CHECK(recorder.calls[1] == k_configs.saved);
+  CHECK(recorder.lines.back() == "topic configs restored: cleanup.policy=compact");
+}
+
+TEST_CASE("forced configs are restored when the wait fails or SIGINT interrupts it, and the error propagates")
+{
+  Recorder timeout;
+  CHECK_THROWS_WITH(fix::with_forced_configs(
+                      k_configs, timeout.alter(), [] { throw Error("still there"); }, timeout.say()),
+                    "still there");
+  REQUIRE(timeout.calls.size() == 2);
+  CHECK(timeout.calls[1] == k_configs.saved);
+
+  Recorder interrupted;
+  CHECK_THROWS_AS(fix::with_forced_configs(
+                    k_configs, interrupted.alter(), [] { throw Interrupted(); }, interrupted.say()),
+                  Interrupted);
+  REQUIRE(interrupted.calls.size() == 2);
+  CHECK(interrupted.calls[1] == k_configs.saved);
+}
+
+TEST_CASE("a forcing call that failed is followed by a restore: it may have been applied")
+{
+  Recorder recorder;
+  recorder.fail_call = 0;
+  bool ran = false;
+  CHECK_THROWS_AS(fix::with_forced_configs(k_configs, recorder.alter(), [&] { ran = true; }, recorder.say()), KafkaError);
+  CHECK_FALSE(ran);
+  REQUIRE(recorder.calls.size() == 2);
+  CHECK(recorder.calls[1] == k_configs.saved);
+}
+
+TEST_CASE("a failed restore names the configs to set by hand")
+{
+  Recorder after_success;
+  after_success.fail_call = 1;
+  CHECK_THROWS_WITH(fix::with_forced_configs(k_configs, after_success.alter(), [] {}, after_success.say()),
+                    doctest::Contains("set them by hand to: cleanup.policy=compact"));
+
+  Recorder after_error;
+  after_error.fail_call = 1;
+  CHECK_THROWS_WITH(fix::with_forced_configs(
+                      k_configs, after_error.alter(), [] { throw Error("still there"); }, after_error.say()),
+                    "still there");
+  CHECK(after_error.lines.back().find("set them by hand to: cleanup.policy=compact") != std::string::npos);
+}
