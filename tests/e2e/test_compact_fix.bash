@@ -104,6 +104,17 @@ expect_equal "$(wc -l <"$CALLS")" 0 "Connect calls"
 expect_equal "$(group_offset connect-jdbc-sink person "$POISON_PARTITION")" "$POISON_OFFSET" "group offset"
 expect_equal "$(rows person)" "1|Paul 2|Gaby " "rows (the trial was rolled back)"
 
+TEST "the poison named by --partition/--offset or by --key, without a database"
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --partition "$POISON_PARTITION" --offset "$POISON_OFFSET"
+expect_equal "$(cat "$WORK/out")" \
+  "poison: person [$POISON_PARTITION] @ $POISON_OFFSET, key \"5\": named by --partition $POISON_PARTITION --offset $POISON_OFFSET"
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --key 5
+expect_equal "$(cat "$WORK/out")" "poison: person [$POISON_PARTITION] @ $POISON_OFFSET, key \"5\": named by --key"
+expect_error 1 "dlqcat: error: person [$POISON_PARTITION] has no record at offset 99" \
+  "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --partition "$POISON_PARTITION" --offset 99
+expect_error 2 "dlqcat: error: topic \"person\" has no partition 7 (it has 3)" \
+  "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --partition 7 --offset 0
+
 TEST "--dry-run prints the plan and changes nothing"
 expect_exit 0 "${FIX[@]}" --strategy skip --value "$CORRECTION" --dry-run
 expect_contains "$(cat "$WORK/out")" "$POISON_LINE"
