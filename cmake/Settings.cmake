@@ -8,3 +8,9 @@ if(DLQ_SANITIZE_UNDEFINED)
   target_compile_options(dlq_settings INTERFACE -fsanitize=undefined -fno-sanitize-recover=undefined)
   target_link_options(dlq_settings INTERFACE -fsanitize=undefined)
 endif()
+if(DLQ_FUZZ)
+  # Coverage for libFuzzer and both sanitizers on everything the targets link.
+  target_compile_options(dlq_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(dlq_settings INTERFACE -fsanitize=address,undefined)
+endif()

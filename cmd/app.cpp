@@ -1,5 +1,9 @@
 #include "app.hpp"
 
+#include "error.hpp"
+
+#include <fmt/core.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -69,6 +73,22 @@ client_config(const GlobalOptions& global)
     config.set("bootstrap.servers", global.brokers);
   }
   return config;
+}
+
+void
+require_stdin(const GlobalOptions& global, const char* what)
+{
+  if (global.stdin_closed) {
+    throw UsageError(fmt::format("stdin is closed: {}", what));
+  }
+}
+
+void
+require_stdout(const GlobalOptions& global)
+{
+  if (global.stdout_closed) {
+    throw UsageError("stdout is closed: redirect it to a file or a pipe");
+  }
 }
 
 } // namespace dlq::cmd

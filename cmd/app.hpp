@@ -22,7 +22,15 @@ struct GlobalOptions
   bool quiet = false;                  // -q
   int verbosity = 0;                   // -v (repeatable)
   std::string color = "auto";          // --color
+  // Standard streams that were closed when dlqcat started (main() puts /dev/null there, so that
+  // librdkafka's sockets cannot take those descriptors): reading or writing them is an error.
+  bool stdin_closed = false;
+  bool stdout_closed = false;
 };
+
+// Throws UsageError "stdin is closed: ..." / "stdout is closed: ..." for a command that needs it.
+void require_stdin(const GlobalOptions& global, const char* what);
+void require_stdout(const GlobalOptions& global);
 
 struct AppState
 {

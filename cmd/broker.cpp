@@ -14,7 +14,10 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <poll.h>
 #include <thread>
+#include <unistd.h>
 
 namespace dlq::cmd {
 
@@ -51,6 +54,49 @@ parse_topic_spec(std::string_view text)
   return spec;
 }
 
+// Lines from stdin without blocking the loop that watches for Ctrl-C.
+class StdinLines
+{
+public:
+  std::optional<std::string> next(std::chrono::milliseconds wait)
+  {
+    if (auto line = take_line()) {
+      return line;
+    }
+    if (m_eof) {
+      std::this_thread::sleep_for(wait);
+      return std::nullopt;
+    }
+    pollfd fd{STDIN_FILENO, POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(wait.count())) <= 0) {
+      return std::nullopt;
+    }
+    char buffer[4096];
+    const auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+      m_eof = true;
+      return std::nullopt;
+    }
+    m_pending.append(buffer, static_cast<size_t>(n));
+    return take_line();
+  }
+
+private:
+  std::optional<std::string> take_line()
+  {
+    const auto newline = m_pending.find('\n');
+    if (newline == std::string::npos) {
+      return std::nullopt;
+    }
+    auto line = m_pending.substr(0, newline);
+    m_pending.erase(0, newline + 1);
+    return line;
+  }
+
+  std::string m_pending;
+  bool m_eof = false;
+};
+
 int
 run_broker(const BrokerOptions& options, const GlobalOptions& global)
 {
@@ -71,8 +117,22 @@ run_broker(const BrokerOptions& options, const GlobalOptions& global)
                "per partition, no admin APIs, no compaction.\n",
                cluster.bootstraps(), options.brokers, options.brokers == 1 ? "" : "s");
   }
+  // Control commands on stdin (kafka::parse_broker_command), one per line, for tests that inject
+  // faults from outside. EOF (or /dev/null) just leaves the broker running.
+  StdinLines control;
   while (!util::interrupt_requested()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto line = control.next(std::chrono::milliseconds(100));
+    if (!line || line->empty()) {
+      continue;
+    }
+    try {
+      kafka::apply(cluster, kafka::parse_broker_command(*line));
+      if (!global.quiet) {
+        fmt::print(stderr, "dlqcat: broker: {}\n", *line);
+      }
+    } catch (const Error& e) {
+      fmt::print(stderr, "dlqcat: error: {}\n", one_line(e.what())); // a bad command does not stop the broker
+    }
   }
   return k_exit_ok;
 }

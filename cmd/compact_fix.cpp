@@ -54,7 +54,7 @@ read_value_file(const std::string& path)
 
 // The correction's value; a single trailing newline (from echo or an editor) is not part of it.
 record::Bytes
-correction_value(const CompactFixCommandOptions& options)
+correction_value(const CompactFixCommandOptions& options, const GlobalOptions& global)
 {
   const int given = (options.has_value ? 1 : 0) + (options.value_file.empty() ? 0 : 1) + (options.tombstone ? 1 : 0);
   if (given > 1) {
@@ -67,6 +67,9 @@ correction_value(const CompactFixCommandOptions& options)
     return options.value;
   }
   std::string path = options.value_file;
+  if (path.empty() || path == "-") {
+    require_stdin(global, "give the correction with --value, --value-file FILE or --tombstone");
+  }
   if (path.empty()) {
     if (::isatty(STDIN_FILENO) != 0) {
       throw UsageError("--strategy needs the correction: --value, --value-file, --tombstone, or the value on stdin");
@@ -100,7 +103,7 @@ to_ms(double seconds)
 }
 
 void
-check(CompactFixCommandOptions& options)
+check(CompactFixCommandOptions& options, const GlobalOptions& global)
 {
   auto& fix = options.fix;
   const bool by_offset = fix.partition || fix.offset;
@@ -147,13 +150,13 @@ check(CompactFixCommandOptions& options)
     throw UsageError("--all only reports; a fix handles one record at a time: drop --all");
   }
   fix.strategy = options.strategy == "compact" ? fix::Strategy::Compact : fix::Strategy::Skip;
-  fix.correction = correction_value(options);
+  fix.correction = correction_value(options, global);
 }
 
 int
 run_compact_fix(CompactFixCommandOptions& options, const GlobalOptions& global)
 {
-  check(options);
+  check(options, global);
   const auto config = client_config(global);
   fix::compact_fix(config, options.fix, [](const std::string& line) {
     fmt::print("{}\n", line);

@@ -56,6 +56,7 @@ remember(std::vector<record::Record>& unwritten, const record::Record& record)
 int
 run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
 {
+  require_stdout(global);
   const auto filter = make_filter(options.filters);
   std::optional<format::Template> tpl;
   if (options.format) {

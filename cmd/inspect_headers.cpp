@@ -164,8 +164,10 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
 int
 run_inspect_headers(const InspectHeadersOptions& options, const GlobalOptions& global)
 {
+  require_stdout(global);
   const auto filter = make_filter(options.filters);
   if (options.input == "-") {
+    require_stdin(global, "pipe JSON lines in, or read from Kafka with -t");
     JsonLineSource source;
     return inspect(source, options, filter);
   }

@@ -8,11 +8,38 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+
+// A standard stream that was closed at start gets /dev/null, so that the next file librdkafka
+// opens (a socket) cannot become "stdin" or "stdout". True if it was closed.
+bool
+reopen_if_closed(int fd, int flags)
+{
+  if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) {
+    return false;
+  }
+  const int null_fd = ::open("/dev/null", flags);
+  if (null_fd >= 0 && null_fd != fd) {
+    ::dup2(null_fd, fd);
+    ::close(null_fd);
+  }
+  return true;
+}
+
+} // namespace
+
 int
 main(int argc, char** argv)
 {
   dlq::util::install_interrupt_handlers();
   dlq::cmd::AppState state;
+  state.global.stdin_closed = reopen_if_closed(STDIN_FILENO, O_RDONLY);
+  state.global.stdout_closed = reopen_if_closed(STDOUT_FILENO, O_WRONLY);
+  reopen_if_closed(STDERR_FILENO, O_WRONLY);
   auto app = dlq::cmd::build_app(state);
   try {
     app->parse(argc, argv);

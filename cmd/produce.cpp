@@ -323,7 +323,12 @@ add_produce(CLI::App& app, AppState& state)
     if (options->topic.empty() && !options->json) {
       throw CLI::RequiredError("-t,--topic");
     }
-    state.run = [options, &state] { return ProduceRun(*options, state.global).run(); };
+    state.run = [options, &state] {
+      if (options->files.empty() && options->delimited_file.empty()) {
+        require_stdin(state.global, "pipe records in, or name files (-l FILE, or FILE... as single records)");
+      }
+      return ProduceRun(*options, state.global).run();
+    };
   });
 }
 

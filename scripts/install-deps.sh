@@ -9,6 +9,7 @@ packages=(
   kcat python3-confluent-kafka python3-psycopg2 jq curl
   postgresql postgresql-client
   zsh fish groff-base man-db
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

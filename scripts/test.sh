@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds dlqcat and runs every test (unit, integration, e2e).
+# Installs what is missing, then builds dlqcat and runs every test, three ways:
+#   build/       the normal build: unit, integration and e2e suites (kcat, python, PostgreSQL)
+#   build-asan/  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-fuzz/  each libFuzzer target over its corpus, then a few seconds of fuzzing (clang)
+# Locally, SANITIZE=0 or FUZZ=0 skips a stage; CI runs all three. Extra arguments go to ctest.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
-cd "$build_dir"
-ctest --output-on-failure -j 2 "$@"
+
+stage() { echo "=== $*" >&2; }
+
+stage "normal build and tests"
+BUILD_DIR=${BUILD_DIR:-$root/build} "$root/scripts/build.sh"
+ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j 2 "$@"
+
+if [ "${SANITIZE:-1}" != 0 ]; then
+  stage "ASan + UBSan build and tests"
+  BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDLQ_SANITIZE_ADDRESS=ON -DDLQ_SANITIZE_UNDEFINED=ON
+  # Leaks inside librdkafka's own threads at exit are not ours: see tests/lsan.supp for each one.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
+    ctest --test-dir "$root/build-asan" --output-on-failure -j 2 "$@"
+fi
+
+if [ "${FUZZ:-1}" != 0 ]; then
+  stage "fuzz targets: corpus + smoke run"
+  CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/build-fuzz" -DDLQ_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$root/build-fuzz" -j "$(nproc)"
+  ctest --test-dir "$root/build-fuzz" --output-on-failure -j 2
+fi

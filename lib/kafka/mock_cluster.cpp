@@ -5,6 +5,10 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
+#include <sstream>
+#include <vector>
+
 namespace dlq::kafka {
 
 MockCluster::MockCluster(int brokers)
@@ -43,6 +47,103 @@ MockCluster::create_topic(const std::string& name, int partitions, int replicati
   const auto err = rd_kafka_mock_topic_create(m_cluster, name.c_str(), partitions, replication);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw_kafka_error(fmt::format("create topic \"{}\"", name), err);
+  }
+}
+
+void
+MockCluster::set_topic_error(const std::string& topic, rd_kafka_resp_err_t err)
+{
+  rd_kafka_mock_topic_set_error(m_cluster, topic.c_str(), err);
+}
+
+void
+MockCluster::push_produce_errors(int count, rd_kafka_resp_err_t err)
+{
+  std::vector<rd_kafka_resp_err_t> errors(static_cast<size_t>(count), err);
+  rd_kafka_mock_push_request_errors_array(m_cluster, 0 /* Produce */, errors.size(), errors.data());
+}
+
+void
+MockCluster::set_broker_down(int32_t broker_id, bool down)
+{
+  const auto err = down ? rd_kafka_mock_broker_set_down(m_cluster, broker_id)
+                        : rd_kafka_mock_broker_set_up(m_cluster, broker_id);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(fmt::format("broker {}", broker_id), err);
+  }
+}
+
+namespace {
+
+template <typename T>
+T
+number(const std::string& word, std::string_view line)
+{
+  T value{};
+  const auto result = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (word.empty() || result.ec != std::errc() || result.ptr != word.data() + word.size()) {
+    throw UsageError(fmt::format("broker command \"{}\": \"{}\" is not a number", line, word));
+  }
+  return value;
+}
+
+} // namespace
+
+BrokerCommand
+parse_broker_command(std::string_view line)
+{
+  std::istringstream in{std::string(line)};
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) {
+    words.push_back(word);
+  }
+  const auto arguments = [&](size_t n) {
+    if (words.size() != n + 1) {
+      throw UsageError(fmt::format("broker command \"{}\": expected {} argument{}", line, n, n == 1 ? "" : "s"));
+    }
+  };
+  BrokerCommand command;
+  const std::string verb = words.empty() ? "" : words[0];
+  if (verb == "topic-error") {
+    arguments(2);
+    command.kind = BrokerCommand::Kind::TopicError;
+    command.topic = words[1];
+    command.code = number<int>(words[2], line);
+  } else if (verb == "produce-errors") {
+    arguments(2);
+    command.kind = BrokerCommand::Kind::ProduceErrors;
+    command.count = number<int>(words[1], line);
+    command.code = number<int>(words[2], line);
+    if (command.count < 1 || command.count > 100000) {
+      throw UsageError(fmt::format("broker command \"{}\": COUNT must be 1 to 100000", line));
+    }
+  } else if (verb == "broker-down" || verb == "broker-up") {
+    arguments(1);
+    command.kind = verb == "broker-down" ? BrokerCommand::Kind::BrokerDown : BrokerCommand::Kind::BrokerUp;
+    command.broker = number<int32_t>(words[1], line);
+  } else {
+    throw UsageError(fmt::format("broker command \"{}\": expected topic-error, produce-errors, broker-down or "
+                                 "broker-up",
+                                 line));
+  }
+  return command;
+}
+
+void
+apply(MockCluster& cluster, const BrokerCommand& command)
+{
+  const auto err = static_cast<rd_kafka_resp_err_t>(command.code);
+  switch (command.kind) {
+  case BrokerCommand::Kind::TopicError:
+    cluster.set_topic_error(command.topic, err);
+    break;
+  case BrokerCommand::Kind::ProduceErrors:
+    cluster.push_produce_errors(command.count, err);
+    break;
+  case BrokerCommand::Kind::BrokerDown:
+  case BrokerCommand::Kind::BrokerUp:
+    cluster.set_broker_down(command.broker, command.kind == BrokerCommand::Kind::BrokerDown);
+    break;
   }
 }
 

@@ -7,7 +7,9 @@
 
 #include <librdkafka/rdkafka_mock.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dlq::kafka {
 
@@ -26,9 +28,33 @@ public:
 
   rd_kafka_mock_cluster_t* get() const noexcept { return m_cluster; }
 
+  // Fault injection (librdkafka src/rdkafka_mock.h), for tests that drive a `dlqcat broker`
+  // process from outside through its stdin.
+  void set_topic_error(const std::string& topic, rd_kafka_resp_err_t err);
+  void push_produce_errors(int count, rd_kafka_resp_err_t err);
+  void set_broker_down(int32_t broker_id, bool down);
+
 private:
   HandlePtr m_handle;                        // the client the cluster hangs off
   rd_kafka_mock_cluster_t* m_cluster = nullptr; // destroyed before m_handle
 };
+
+// One line of `dlqcat broker`'s stdin control protocol:
+//   topic-error TOPIC CODE      every request for TOPIC fails with Kafka error CODE (0 clears it)
+//   produce-errors COUNT CODE   the next COUNT Produce requests fail with CODE
+//   broker-down ID / broker-up ID
+struct BrokerCommand
+{
+  enum class Kind { TopicError, ProduceErrors, BrokerDown, BrokerUp };
+  Kind kind = Kind::TopicError;
+  std::string topic;
+  int count = 0;
+  int32_t broker = 0;
+  int code = 0;
+};
+
+// Throws UsageError with the reason for a line it cannot read.
+BrokerCommand parse_broker_command(std::string_view line);
+void apply(MockCluster& cluster, const BrokerCommand& command);
 
 } // namespace dlq::kafka

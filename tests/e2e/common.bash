@@ -60,6 +60,30 @@ start_broker() {
   exit 1
 }
 
+# start_controlled_broker [--topic NAME[:P]]...: start_broker whose faults the suite injects with
+# broker_command (the broker's stdin protocol: topic-error, produce-errors, broker-down/up).
+start_controlled_broker() {
+  mkfifo "$WORK/broker.in"
+  "$DLQCAT" broker -q "$@" <"$WORK/broker.in" >"$WORK/broker.out" 2>"$WORK/broker.err" &
+  BROKER_PID=$!
+  exec 7>"$WORK/broker.in"
+  local i
+  for i in $(seq 1 100); do
+    if [ -s "$WORK/broker.out" ]; then
+      BROKERS=$(head -n 1 "$WORK/broker.out")
+      export BROKERS
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "FAILED: broker did not start: $(cat "$WORK/broker.err")" >&2
+  exit 1
+}
+broker_command() {
+  echo "$*" >&7
+  sleep 0.3 # the broker reads its stdin every 100 ms
+}
+
 CURRENT_TEST=
 TEST() {
   CURRENT_TEST=$1

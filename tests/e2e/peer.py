@@ -2,6 +2,7 @@
 /usr/bin/python3). Usage:
   peer.py produce-tricky BROKERS TOPIC     write records that stress losslessness
   peer.py dump BROKERS TOPIC               print every record (to the end) as one canonical line
+  peer.py committed BROKERS GROUP TOPIC    print the group's committed offsets, one P:OFFSET a line
   peer.py produce-raw BROKERS TOPIC FILE   write records described by a JSON file, values in hex
 confluent-kafka 1.7 may abort at interpreter exit after a null header value: every path ends
 with os._exit."""
@@ -88,6 +89,15 @@ def dump(brokers, topic):
     finish(0)
 
 
+def committed(brokers, group, topic):
+    """Prints the group's committed offset per partition, "P:OFFSET" (-1001: none)."""
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": group})
+    partitions = sorted(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
+    for tp in consumer.committed([TopicPartition(topic, p) for p in partitions], timeout=10):
+        print("%d:%d" % (tp.partition, tp.offset))
+    finish(0)
+
+
 def produce_raw(brokers, topic, path):
     """FILE: a JSON list of {key, value, headers: [[name, value]], partition}, bytes in hex."""
     producer = Producer({"bootstrap.servers": brokers})
@@ -111,6 +121,8 @@ if __name__ == "__main__":
             produce_tricky(sys.argv[2], sys.argv[3])
         elif command == "dump":
             dump(sys.argv[2], sys.argv[3])
+        elif command == "committed":
+            committed(sys.argv[2], sys.argv[3], sys.argv[4])
         elif command == "produce-raw":
             produce_raw(sys.argv[2], sys.argv[3], sys.argv[4])
         print("unknown command %s" % command, file=sys.stderr)

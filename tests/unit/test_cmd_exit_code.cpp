@@ -25,6 +25,11 @@ TEST_CASE("cmd::one_line")
 {
   CHECK(one_line("plain") == "plain");
   CHECK(one_line("first\nsecond\n") == "first; second");
+  // Bad input quoted in a message cannot break the terminal or the line.
+  CHECK(one_line("last read: '\"\xff'") == "last read: '\"\\xFF'");
+  CHECK(one_line("bell\a and escape\x1b[31m") == "bell\\x07 and escape\\x1B[31m");
+  CHECK(one_line("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  CHECK(one_line("cut \xe2\x82") == "cut \\xE2\\x82");
   CHECK(one_line("crlf\r\nline\r\n") == "crlf; line");
 }
 
