@@ -106,3 +106,9 @@ TEST_CASE("record::parse_json_line errors")
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("a number too large for a double is bad input, not a crash (found by fuzz_json_line)")
+{
+  CHECK_THROWS_WITH_AS(dlq::record::parse_json_line(R"({"partition":5e7777777})"),
+                       "invalid JSON: number overflow parsing '5e7777777'", dlq::UsageError);
+}
