@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <span>
 
 namespace dlq::dialect {
 
@@ -67,76 +69,241 @@ parse_envelope(const record::Bytes& value)
   return object;
 }
 
-void
-set_text(std::optional<std::string>& field, const json* value)
-{
-  if (!field && value != nullptr && value->is_string()) {
-    field = value->get<std::string>();
-  }
-}
-
-template <typename Int>
-void
-set_number(std::optional<Int>& field, const json* value)
-{
-  if (!field && value != nullptr && value->is_number_integer()) {
-    field = value->get<Int>();
-  }
-}
-
 bool
 looks_like_class_name(const std::string& text)
 {
   return !text.empty() && text.find_first_of(" \t\r\n:") == std::string::npos;
 }
 
-// {"class"|"type"|"name", "message"|"msg", "stacktrace"|"stack_trace"|"traceback"}
-void
-read_error_object(ExceptionInfo& exception, const json& error)
+// decode() runs on every headerless record, so it reads the envelope with nlohmann's SAX parser
+// (same grammar and strictness as json::parse) and keeps only the members an ErrorContext needs,
+// instead of building a tree. unwrap_envelope() still builds one: it needs the payload's JSON.
+class EnvelopeReader : public nlohmann::json_sax<json>
 {
-  for (const auto name : {"class", "type", "name", "exception"}) {
-    set_text(exception.class_name, member(error, name));
-  }
-  for (const auto name : {"message", "msg"}) {
-    set_text(exception.message, member(error, name));
-  }
-  for (const auto name : {"stacktrace", "stack_trace", "traceback"}) {
-    set_text(exception.stacktrace, member(error, name));
-  }
-}
+public:
+  // One top-level member: its JSON type and, for strings and integers, its value.
+  struct Member
+  {
+    json::value_t type = json::value_t::discarded; // discarded: absent
+    std::string text;
+    int64_t number = 0;
+  };
+  // The string members of an "error" or "exception" object.
+  struct ErrorObject
+  {
+    std::optional<std::string> class_name, message, stacktrace;
+    // Precedence inside the object, as read_error_object's lists: lower wins.
+    int class_rank = 99, message_rank = 99, stacktrace_rank = 99;
+  };
 
-ErrorContext
-to_context(const json& object)
+  static constexpr std::array<std::string_view, 16> k_names = {
+    "error_message", "error", "exception", "input_json", "payload", "original", "record", "stacktrace",
+    "stack_trace", "traceback", "topic", "original_topic", "partition", "original_partition", "offset",
+    "original_offset",
+  };
+  std::array<Member, k_names.size()> members;
+  std::array<ErrorObject, 2> errors; // [0] "error", [1] "exception"
+
+  const Member& get(std::string_view name) const
+  {
+    for (size_t i = 0; i < k_names.size(); ++i) {
+      if (k_names[i] == name) {
+        return members[i];
+      }
+    }
+    return members[0]; // not reached: callers name members of k_names
+  }
+
+  bool null() override { return scalar(json::value_t::null); }
+  bool boolean(bool /*value*/) override { return scalar(json::value_t::boolean); }
+  bool number_integer(number_integer_t value) override { return integer(json::value_t::number_integer, value); }
+  bool number_unsigned(number_unsigned_t value) override
+  {
+    return integer(json::value_t::number_unsigned, static_cast<int64_t>(value));
+  }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override
+  {
+    return scalar(json::value_t::number_float);
+  }
+  bool binary(binary_t& /*value*/) override { return scalar(json::value_t::binary); }
+  bool string(string_t& value) override
+  {
+    if (m_depth == 1 && m_member != nullptr) {
+      m_member->type = json::value_t::string;
+      m_member->text = std::move(value);
+    } else if (m_depth == 2 && m_error != nullptr) {
+      error_string(std::move(value));
+    }
+    return true;
+  }
+  bool start_object(std::size_t /*size*/) override
+  {
+    if (m_depth == 0) {
+      m_is_object = true;
+    } else if (m_depth == 1 && m_member != nullptr) {
+      m_member->type = json::value_t::object;
+      m_member->text.clear();
+      m_error = m_error_index >= 0 ? &errors[m_error_index] : nullptr;
+      if (m_error != nullptr) {
+        *m_error = ErrorObject{}; // a repeated key: the last value wins, as in json::parse
+      }
+    }
+    ++m_depth;
+    return true;
+  }
+  bool key(string_t& name) override
+  {
+    if (m_depth == 1) {
+      m_member = nullptr;
+      m_error_index = -1;
+      for (size_t i = 0; i < k_names.size(); ++i) {
+        if (k_names[i] == name) {
+          m_member = &members[i];
+          m_error_index = i == 1 ? 0 : i == 2 ? 1 : -1;
+        }
+      }
+    } else if (m_depth == 2) {
+      m_error_key = name;
+    }
+    return true;
+  }
+  bool end_object() override
+  {
+    --m_depth;
+    if (m_depth == 1) {
+      m_error = nullptr;
+    }
+    return true;
+  }
+  bool start_array(std::size_t /*size*/) override
+  {
+    if (m_depth == 1 && m_member != nullptr) {
+      m_member->type = json::value_t::array;
+    }
+    ++m_depth;
+    return true;
+  }
+  bool end_array() override
+  {
+    --m_depth;
+    return true;
+  }
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::detail::exception& /*e*/) override
+  {
+    return false;
+  }
+
+  bool is_object() const noexcept { return m_is_object; }
+
+private:
+  bool scalar(json::value_t type)
+  {
+    if (m_depth == 1 && m_member != nullptr) {
+      m_member->type = type;
+      m_member->text.clear();
+    }
+    return true;
+  }
+  bool integer(json::value_t type, int64_t value)
+  {
+    if (m_depth == 1 && m_member != nullptr) {
+      m_member->type = type;
+      m_member->number = value;
+    }
+    return true;
+  }
+  // In an error object {"class"|"type"|"name"|"exception", "message"|"msg",
+  // "stacktrace"|"stack_trace"|"traceback"}, the first name of each list holding a string wins.
+  void error_string(std::string value)
+  {
+    static constexpr std::string_view k_class[] = {"class", "type", "name", "exception"};
+    static constexpr std::string_view k_message[] = {"message", "msg"};
+    static constexpr std::string_view k_stack[] = {"stacktrace", "stack_trace", "traceback"};
+    const auto offer = [&](std::span<const std::string_view> names, std::optional<std::string>& field, int& rank) {
+      for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+        if (names[i] == m_error_key && i <= rank) {
+          field = std::move(value);
+          rank = i;
+          return true;
+        }
+      }
+      return false;
+    };
+    offer(k_class, m_error->class_name, m_error->class_rank) || offer(k_message, m_error->message, m_error->message_rank)
+      || offer(k_stack, m_error->stacktrace, m_error->stacktrace_rank);
+  }
+
+  int m_depth = 0;
+  bool m_is_object = false;
+  Member* m_member = nullptr;   // the top-level member being read, if it is one of k_names
+  int m_error_index = -1;       // which of `errors` it is, if any
+  ErrorObject* m_error = nullptr; // inside that object
+  std::string m_error_key;
+};
+
+std::optional<ErrorContext>
+read_envelope(const std::string& value)
 {
+  EnvelopeReader reader;
+  if (!json::sax_parse(value, &reader) || !reader.is_object()) {
+    return std::nullopt;
+  }
+  const auto present = [&](std::string_view name, bool allow_null) {
+    const auto type = reader.get(name).type;
+    return type != json::value_t::discarded && (allow_null || type != json::value_t::null);
+  };
+  const auto any = [&](std::span<const std::string_view> names, bool allow_null) {
+    return std::any_of(names.begin(), names.end(), [&](std::string_view name) { return present(name, allow_null); });
+  };
+  if (!any(k_error_fields, false) || !any(k_payload_fields, true)) {
+    return std::nullopt;
+  }
+  const auto text = [&](std::optional<std::string>& field, std::string_view name) {
+    const auto& member = reader.get(name);
+    if (!field && member.type == json::value_t::string) {
+      field = member.text;
+    }
+  };
+  const auto number = [&](auto& field, std::string_view name) {
+    const auto& member = reader.get(name);
+    if (!field && (member.type == json::value_t::number_integer || member.type == json::value_t::number_unsigned)) {
+      field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(member.number);
+    }
+  };
   ErrorContext context;
   context.dialect = "envelope";
   auto& exception = context.exception;
-  set_text(exception.message, member(object, "error_message"));
-  for (const auto name : {"error", "exception"}) {
-    const json* error = member(object, name);
-    if (error == nullptr) {
-      continue;
-    }
-    if (error->is_object()) {
-      read_error_object(exception, *error);
-    } else if (error->is_string()) {
-      const auto text = error->get<std::string>();
-      auto& field = std::string_view(name) == "exception" && looks_like_class_name(text) ? exception.class_name
-                                                                                           : exception.message;
-      set_text(field, error);
+  text(exception.message, "error_message");
+  for (int i = 0; i < 2; ++i) {
+    const std::string_view name = i == 0 ? "error" : "exception";
+    const auto& member = reader.get(name);
+    if (member.type == json::value_t::object) {
+      const auto& error = reader.errors[i];
+      if (!exception.class_name && error.class_name) {
+        exception.class_name = error.class_name;
+      }
+      if (!exception.message && error.message) {
+        exception.message = error.message;
+      }
+      if (!exception.stacktrace && error.stacktrace) {
+        exception.stacktrace = error.stacktrace;
+      }
+    } else if (member.type == json::value_t::string) {
+      auto& field = name == "exception" && looks_like_class_name(member.text) ? exception.class_name : exception.message;
+      text(field, name);
     }
   }
   for (const auto name : {"stacktrace", "stack_trace", "traceback"}) {
-    set_text(exception.stacktrace, member(object, name));
+    text(exception.stacktrace, name);
   }
   for (const auto name : {"topic", "original_topic"}) {
-    set_text(context.original.topic, member(object, name));
+    text(context.original.topic, name);
   }
   for (const auto name : {"partition", "original_partition"}) {
-    set_number(context.original.partition, member(object, name));
+    number(context.original.partition, name);
   }
   for (const auto name : {"offset", "original_offset"}) {
-    set_number(context.original.offset, member(object, name));
+    number(context.original.offset, name);
   }
   return context;
 }
@@ -185,11 +352,10 @@ encode(const ErrorContext& context, record::Record& record)
 std::optional<ErrorContext>
 decode_envelope(const record::Bytes& value)
 {
-  const auto object = parse_envelope(value);
-  if (!object.is_object()) {
+  if (!value || !may_be_envelope(*value)) {
     return std::nullopt;
   }
-  return to_context(object);
+  return read_envelope(*value);
 }
 
 std::optional<record::Bytes>

@@ -132,6 +132,11 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   consumer_config.set("enable.partition.eof", "true");
   consumer_config.set("auto.offset.reset", "earliest");
   consumer_config.set("enable.auto.offset.store", "false");
+  // Bounds the prefetch queue (librdkafka's default is 64 MiB) so that memory does not follow
+  // the topic size when output is slower than the fetcher. Lower values, or a lower
+  // queued.min.messages, make librdkafka 2.0.2 stall each time the queue fills (bench/: W2 went
+  // from 2 s to 5-40 s), so this is the measured sweet spot, not a hard memory limit.
+  consumer_config.set("queued.max.messages.kbytes", "16384");
   for (const auto& property : config.properties) {
     consumer_config.properties.push_back(property);
   }

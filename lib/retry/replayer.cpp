@@ -115,7 +115,10 @@ public:
         while (const auto* record = m_source->next()) {
           handle(*record);
           const auto now = Clock::now();
-          if (now - last_commit >= k_commit_interval || m_transaction_records >= m_options.transaction_records) {
+          // The record count bounds transactions only: without them it would commit after
+          // every record once it was reached (it is reset by begin_transaction()).
+          const bool full = m_options.transactional && m_transaction_records >= m_options.transaction_records;
+          if (now - last_commit >= k_commit_interval || full) {
             checkpoint();
             last_commit = Clock::now();
           }

@@ -4,8 +4,28 @@
 #include "util/utf8.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace dlq::util {
+
+namespace {
+
+constexpr uint64_t k_ones = 0x0101010101010101ULL;
+constexpr uint64_t k_highs = 0x8080808080808080ULL;
+
+// Whether any of the 8 bytes in `block` must be escaped: a control character, '"' or '\\'.
+// Exact (the classic "has a zero byte" test), so that clean blocks are skipped whole.
+constexpr bool
+needs_escape(uint64_t block) noexcept
+{
+  const uint64_t control = (block - 0x20 * k_ones) & ~block;
+  const uint64_t quote = block ^ ('"' * k_ones);
+  const uint64_t backslash = block ^ ('\\' * k_ones);
+  return ((control | ((quote - k_ones) & ~quote) | ((backslash - k_ones) & ~backslash)) & k_highs) != 0;
+}
+
+} // namespace
 
 void
 append_json_string(std::string& out, std::string_view text)
@@ -14,6 +34,18 @@ append_json_string(std::string& out, std::string_view text)
   out.push_back('"');
   size_t run_start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    // Stack traces and payloads are long runs of plain text: skip them 8 bytes at a time.
+    while (text.size() - i >= 8) {
+      uint64_t block;
+      std::memcpy(&block, text.data() + i, 8);
+      if (needs_escape(block)) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= text.size()) {
+      break;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') {
       continue;

@@ -59,6 +59,50 @@ TEST_CASE("dialect::envelope::decode not an envelope")
   CHECK_FALSE(dialect::unwrap_envelope(with_value("plain text"s)));
 }
 
+TEST_CASE("dialect::envelope::decode precedence and types")
+{
+  SUBCASE("exception as a class name, error_message first")
+  {
+    const auto context = dialect::decode(with_value(
+      R"({"exception": "java.lang.IllegalStateException", "record": null, "error_message": "m", "error": "later"})"s));
+    REQUIRE(context);
+    CHECK(context->exception.class_name == "java.lang.IllegalStateException");
+    CHECK(context->exception.message == "m");
+  }
+  SUBCASE("exception as a sentence is a message")
+  {
+    const auto context = dialect::decode(with_value(R"({"exception": "it broke: badly", "payload": 1})"s));
+    REQUIRE(context);
+    CHECK_FALSE(context->exception.class_name);
+    CHECK(context->exception.message == "it broke: badly");
+  }
+  SUBCASE("inside an error object the first name of each list wins, nested values are not read")
+  {
+    const auto context = dialect::decode(with_value(
+      R"({"error": {"name": "N", "type": "T", "msg": "short", "message": "long", "deep": {"class": "no"}, "class": 7},)"
+      R"( "exception": {"stacktrace": "S", "class": "late"}, "original": [1, {"a": "b"}], "partition": 3, "offset": 1.5,)"
+      R"( "original_offset": 12, "topic": null, "original_topic": "t"})"s));
+    REQUIRE(context);
+    CHECK(context->exception.class_name == "T");
+    CHECK(context->exception.message == "long");
+    CHECK(context->exception.stacktrace == "S");
+    CHECK(context->original.partition == 3);
+    CHECK(context->original.offset == 12);
+    CHECK(context->original.topic == "t");
+  }
+  SUBCASE("a repeated member: the last one counts, as json::parse keeps it")
+  {
+    const auto context = dialect::decode(with_value(R"({"error": "first", "payload": "p", "error": "second"})"s));
+    REQUIRE(context);
+    CHECK(context->exception.message == "second");
+  }
+  SUBCASE("not an object, or not JSON after the object")
+  {
+    CHECK_FALSE(dialect::decode(with_value(R"([{"error": "x", "payload": "p"}])"s)));
+    CHECK_FALSE(dialect::decode(with_value(R"({"error": "x", "payload": "p"} trailing)"s)));
+  }
+}
+
 TEST_CASE("dialect::envelope::decode headers win over the value")
 {
   auto record = with_value(k_seed);

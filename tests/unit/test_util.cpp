@@ -68,4 +68,22 @@ TEST_CASE("util::append_json_bytes")
   }
 }
 
+TEST_CASE("util::append_json_string finds escapes at every position of long text")
+{
+  // The 8-byte fast path must neither skip nor invent an escape, wherever it sits.
+  const std::pair<std::string, std::string> specials[] = {
+    {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01"s, "\\u0001"}, {"\x1f", "\\u001f"},
+    {"\x00"s, "\\u0000"}, {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"}, {" ", " "}, {"!", "!"},
+  };
+  const std::string plain = "at org.example.Worker.run(Worker.java:42)";
+  for (const auto& [raw, escaped] : specials) {
+    for (size_t position = 0; position <= plain.size(); ++position) {
+      const std::string text = plain.substr(0, position) + raw + plain.substr(position);
+      std::string out;
+      append_json_string(out, text);
+      CHECK(out == "\"" + plain.substr(0, position) + escaped + plain.substr(position) + "\"");
+    }
+  }
+}
+
 TEST_SUITE_END();
