@@ -95,6 +95,11 @@ JSON_LINES = [
 ]
 for n, line in enumerate(JSON_LINES):
     write("fuzz_json_line", "line%d" % n, line)
+    write("fuzz_json_scan", "line%d" % n, line)
+for n, text in enumerate([b'\xef\xbb\xbf{"a":[1,-2,3.5e1,true,false,null,{}]}', b'"\\ud83d\\ude00"', b'"\\udc00"',
+                          b'[[[[[[[[[[[]]]]]]]]]]]', b'18446744073709551616', b'-9223372036854775809', b'01', b'{"a" 1}',
+                          b'"\xc3\x28"', b' 1 ', b'[1,]']):
+    write("fuzz_json_scan", "scan%d" % n, text)
 
 for n, fmt in enumerate([b"%t [%p] @ %o: %k %s\\n", b"%h %T %K %S %R", b"%E %M %O %A %G %d", b"\\x41\\t\\0%%", b"%", b"%Q", b"\\x"]):
     write("fuzz_format", "fmt%d" % n, fmt)

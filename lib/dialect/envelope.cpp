@@ -7,6 +7,7 @@
 #include "dialect/spec.hpp"
 #include "dialect/dialect.hpp"
 #include "util/base64.hpp"
+#include "util/json_scan.hpp"
 #include "util/json_writer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -75,10 +76,11 @@ looks_like_class_name(const std::string& text)
   return !text.empty() && text.find_first_of(" \t\r\n:") == std::string::npos;
 }
 
-// decode() runs on every headerless record, so it reads the envelope with nlohmann's SAX parser
-// (same grammar and strictness as json::parse) and keeps only the members an ErrorContext needs,
-// instead of building a tree. unwrap_envelope() still builds one: it needs the payload's JSON.
-class EnvelopeReader : public nlohmann::json_sax<json>
+// decode() runs on every headerless record, so it reads the envelope with util::scan_json (the
+// grammar and strictness of json::parse, checked event by event by fuzz/fuzz_json_scan) and keeps
+// only the members an ErrorContext needs, instead of building a tree. unwrap_envelope() still
+// builds one: it needs the payload's JSON.
+class EnvelopeReader : public util::JsonEvents
 {
 public:
   // One top-level member: its JSON type and, for strings and integers, its value.
@@ -114,19 +116,12 @@ public:
     return members[0]; // not reached: callers name members of k_names
   }
 
-  bool null() override { return scalar(json::value_t::null); }
-  bool boolean(bool /*value*/) override { return scalar(json::value_t::boolean); }
-  bool number_integer(number_integer_t value) override { return integer(json::value_t::number_integer, value); }
-  bool number_unsigned(number_unsigned_t value) override
-  {
-    return integer(json::value_t::number_unsigned, static_cast<int64_t>(value));
-  }
-  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override
-  {
-    return scalar(json::value_t::number_float);
-  }
-  bool binary(binary_t& /*value*/) override { return scalar(json::value_t::binary); }
-  bool string(string_t& value) override
+  void null() override { scalar(json::value_t::null); }
+  void boolean(bool /*value*/) override { scalar(json::value_t::boolean); }
+  void number_integer(int64_t value) override { integer(json::value_t::number_integer, value); }
+  void number_unsigned(uint64_t value) override { integer(json::value_t::number_unsigned, static_cast<int64_t>(value)); }
+  void number_float(std::string_view /*text*/) override { scalar(json::value_t::number_float); }
+  void string(std::string& value) override
   {
     if (m_depth == 1 && m_member != nullptr) {
       m_member->type = json::value_t::string;
@@ -134,9 +129,8 @@ public:
     } else if (m_depth == 2 && m_error != nullptr) {
       error_string(std::move(value));
     }
-    return true;
   }
-  bool start_object(std::size_t /*size*/) override
+  void start_object() override
   {
     if (m_depth == 0) {
       m_is_object = true;
@@ -149,9 +143,8 @@ public:
       }
     }
     ++m_depth;
-    return true;
   }
-  bool key(string_t& name) override
+  void key(std::string& name) override
   {
     if (m_depth == 1) {
       m_member = nullptr;
@@ -165,52 +158,39 @@ public:
     } else if (m_depth == 2) {
       m_error_key = name;
     }
-    return true;
   }
-  bool end_object() override
+  void end_object() override
   {
     --m_depth;
     if (m_depth == 1) {
       m_error = nullptr;
     }
-    return true;
   }
-  bool start_array(std::size_t /*size*/) override
+  void start_array() override
   {
     if (m_depth == 1 && m_member != nullptr) {
       m_member->type = json::value_t::array;
     }
     ++m_depth;
-    return true;
   }
-  bool end_array() override
-  {
-    --m_depth;
-    return true;
-  }
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::detail::exception& /*e*/) override
-  {
-    return false;
-  }
+  void end_array() override { --m_depth; }
 
   bool is_object() const noexcept { return m_is_object; }
 
 private:
-  bool scalar(json::value_t type)
+  void scalar(json::value_t type)
   {
     if (m_depth == 1 && m_member != nullptr) {
       m_member->type = type;
       m_member->text.clear();
     }
-    return true;
   }
-  bool integer(json::value_t type, int64_t value)
+  void integer(json::value_t type, int64_t value)
   {
     if (m_depth == 1 && m_member != nullptr) {
       m_member->type = type;
       m_member->number = value;
     }
-    return true;
   }
   // In an error object {"class"|"type"|"name"|"exception", "message"|"msg",
   // "stacktrace"|"stack_trace"|"traceback"}, the first name of each list holding a string wins.
@@ -245,7 +225,7 @@ std::optional<ErrorContext>
 read_envelope(const std::string& value)
 {
   EnvelopeReader reader;
-  if (!json::sax_parse(value, &reader) || !reader.is_object()) {
+  if (!util::scan_json(value, reader) || !reader.is_object()) {
     return std::nullopt;
   }
   const auto present = [&](std::string_view name, bool allow_null) {

@@ -1,0 +1,72 @@
+// util::scan_json against nlohmann's SAX parser, event by event: both accept or both reject,
+// with the same events (strings byte for byte, integers by value) up to where they stop.
+
+#include "util/json_scan.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Recorder : dlq::util::JsonEvents
+{
+  std::vector<std::string> events;
+  void null() override { events.emplace_back("null"); }
+  void boolean(bool value) override { events.emplace_back(value ? "true" : "false"); }
+  void number_integer(int64_t value) override { events.push_back("i" + std::to_string(value)); }
+  void number_unsigned(uint64_t value) override { events.push_back("u" + std::to_string(value)); }
+  void number_float(std::string_view) override { events.emplace_back("f"); }
+  void string(std::string& value) override { events.push_back("s" + value); }
+  void key(std::string& name) override { events.push_back("k" + name); }
+  void start_object() override { events.emplace_back("{"); }
+  void end_object() override { events.emplace_back("}"); }
+  void start_array() override { events.emplace_back("["); }
+  void end_array() override { events.emplace_back("]"); }
+};
+
+struct Reference : json::json_sax_t
+{
+  std::vector<std::string> events;
+  bool null() override { return add("null"); }
+  bool boolean(bool value) override { return add(value ? "true" : "false"); }
+  bool number_integer(number_integer_t value) override { return add("i" + std::to_string(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return add("u" + std::to_string(value)); }
+  bool number_float(number_float_t, const string_t&) override { return add("f"); }
+  bool string(string_t& value) override { return add("s" + value); }
+  bool binary(binary_t&) override { return add("b"); }
+  bool start_object(std::size_t) override { return add("{"); }
+  bool key(string_t& name) override { return add("k" + name); }
+  bool end_object() override { return add("}"); }
+  bool start_array(std::size_t) override { return add("["); }
+  bool end_array() override { return add("]"); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool add(std::string event)
+  {
+    events.push_back(std::move(event));
+    return true;
+  }
+};
+
+} // namespace
+
+extern "C" int
+LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  Recorder mine;
+  Reference theirs;
+  const bool ours = dlq::util::scan_json(text, mine);
+  const bool reference = json::sax_parse(text, &theirs);
+  if (ours != reference) {
+    std::abort();
+  }
+  if (ours && mine.events != theirs.events) {
+    std::abort();
+  }
+  return 0;
+}

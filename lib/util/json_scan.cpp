@@ -1,0 +1,363 @@
+#include "util/json_scan.hpp"
+
+#include "util/utf8.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace dlq::util {
+
+namespace {
+
+class Scanner
+{
+public:
+  Scanner(std::string_view text, JsonEvents& events) : m_text(text), m_events(events) {}
+
+  bool run()
+  {
+    if (m_text.substr(0, 3) == "\xEF\xBB\xBF") {
+      m_at = 3; // nlohmann skips a UTF-8 byte order mark
+    }
+    // Iterative, so that deep nesting cannot exhaust the stack: m_open holds '{' or '['.
+    bool expect_value = true;
+    while (true) {
+      skip_space();
+      if (expect_value) {
+        const auto read = value();
+        if (read == Read::Failed) {
+          return false;
+        }
+        expect_value = read == Read::Opened;
+        continue;
+      }
+      if (m_open.empty()) {
+        // As nlohmann, whose lexer takes a NUL byte for the end of the input.
+        return m_at == m_text.size() || m_text[m_at] == '\0';
+      }
+      if (m_at == m_text.size()) {
+        return false;
+      }
+      const char c = m_text[m_at++];
+      const bool in_object = m_open.back() == '{';
+      if (c == ',') {
+        if (in_object && !member_key()) {
+          return false;
+        }
+        expect_value = true;
+      } else if (c == (in_object ? '}' : ']')) {
+        m_open.pop_back();
+        in_object ? m_events.end_object() : m_events.end_array();
+      } else {
+        return false;
+      }
+    }
+  }
+
+private:
+  void skip_space()
+  {
+    while (m_at < m_text.size() &&
+           (m_text[m_at] == ' ' || m_text[m_at] == '\t' || m_text[m_at] == '\n' || m_text[m_at] == '\r')) {
+      ++m_at;
+    }
+  }
+
+  enum class Read { Failed, Complete, Opened };
+
+  // A whole scalar or empty container (Complete), or the opening of a container whose first
+  // element, or first member's value, the main loop reads next (Opened).
+  Read value()
+  {
+    if (m_at == m_text.size()) {
+      return Read::Failed;
+    }
+    const auto done = [](bool ok) { return ok ? Read::Complete : Read::Failed; };
+    switch (m_text[m_at]) {
+    case '{':
+      ++m_at;
+      m_events.start_object();
+      skip_space();
+      if (m_at < m_text.size() && m_text[m_at] == '}') {
+        ++m_at;
+        m_events.end_object();
+        return Read::Complete;
+      }
+      m_open.push_back('{');
+      return member_key() ? Read::Opened : Read::Failed;
+    case '[':
+      ++m_at;
+      m_events.start_array();
+      skip_space();
+      if (m_at < m_text.size() && m_text[m_at] == ']') {
+        ++m_at;
+        m_events.end_array();
+        return Read::Complete;
+      }
+      m_open.push_back('[');
+      return Read::Opened;
+    case '"':
+      if (!string()) {
+        return Read::Failed;
+      }
+      m_events.string(m_buffer);
+      return Read::Complete;
+    case 't':
+      return done(literal("true") && (m_events.boolean(true), true));
+    case 'f':
+      return done(literal("false") && (m_events.boolean(false), true));
+    case 'n':
+      return done(literal("null") && (m_events.null(), true));
+    default:
+      return done(number());
+    }
+  }
+
+  // "name" and its colon; the value follows in the main loop.
+  bool member_key()
+  {
+    skip_space();
+    if (m_at == m_text.size() || m_text[m_at] != '"' || !string()) {
+      return false;
+    }
+    m_events.key(m_buffer);
+    skip_space();
+    if (m_at == m_text.size() || m_text[m_at] != ':') {
+      return false;
+    }
+    ++m_at;
+    return true;
+  }
+
+  bool literal(std::string_view word)
+  {
+    if (m_text.substr(m_at, word.size()) != word) {
+      return false;
+    }
+    m_at += word.size();
+    return true;
+  }
+
+  static int hex_digit(char c)
+  {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  bool hex4(uint32_t& out)
+  {
+    if (m_text.size() - m_at < 4) {
+      return false;
+    }
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int d = hex_digit(m_text[m_at++]);
+      if (d < 0) {
+        return false;
+      }
+      out = out * 16 + static_cast<uint32_t>(d);
+    }
+    return true;
+  }
+
+  void append_utf8(uint32_t cp)
+  {
+    if (cp < 0x80) {
+      m_buffer.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      m_buffer.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      m_buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      m_buffer.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      m_buffer.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      m_buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      m_buffer.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      m_buffer.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      m_buffer.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      m_buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // A string starting at the opening quote, unescaped into m_buffer.
+  bool string()
+  {
+    ++m_at;
+    m_buffer.clear();
+    while (true) {
+      // Copy the run up to the next quote, backslash or control byte in one go, 8 plain ASCII
+      // bytes at a time; only a run with non-ASCII bytes needs the UTF-8 check.
+      const size_t start = m_at;
+      bool ascii = true;
+      while (m_text.size() - m_at >= 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, m_text.data() + m_at, 8);
+        if (!plain_ascii(word)) {
+          break;
+        }
+        m_at += 8;
+      }
+      while (m_at < m_text.size()) {
+        const auto c = static_cast<unsigned char>(m_text[m_at]);
+        if (c == '"' || c == '\\' || c < 0x20) {
+          break;
+        }
+        ascii = ascii && c < 0x80;
+        ++m_at;
+      }
+      const auto run = m_text.substr(start, m_at - start);
+      if (!ascii && !is_valid_utf8(run)) {
+        return false;
+      }
+      m_buffer.append(run);
+      if (m_at == m_text.size()) {
+        return false;
+      }
+      const char c = m_text[m_at++];
+      if (c == '"') {
+        return true;
+      }
+      if (c != '\\' || m_at == m_text.size()) {
+        return false; // an unescaped control byte, or a backslash at the end
+      }
+      switch (m_text[m_at++]) {
+      case '"': m_buffer.push_back('"'); break;
+      case '\\': m_buffer.push_back('\\'); break;
+      case '/': m_buffer.push_back('/'); break;
+      case 'b': m_buffer.push_back('\b'); break;
+      case 'f': m_buffer.push_back('\f'); break;
+      case 'n': m_buffer.push_back('\n'); break;
+      case 'r': m_buffer.push_back('\r'); break;
+      case 't': m_buffer.push_back('\t'); break;
+      case 'u': {
+        uint32_t cp = 0;
+        if (!hex4(cp)) {
+          return false;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) { // a high surrogate needs its low one
+          uint32_t low = 0;
+          if (m_text.substr(m_at, 2) != "\\u") {
+            return false;
+          }
+          m_at += 2;
+          if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) {
+            return false;
+          }
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return false; // a lone low surrogate
+        }
+        append_utf8(cp);
+        break;
+      }
+      default:
+        return false;
+      }
+    }
+  }
+
+  // True when none of the 8 bytes is a quote, a backslash, a control byte or non-ASCII
+  // (the classic "has zero byte" bit trick on the word XORed with each special byte).
+  static bool plain_ascii(uint64_t word)
+  {
+    constexpr uint64_t ones = 0x0101010101010101ULL;
+    constexpr uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
+    const uint64_t below_space = (word - ones * 0x20) & ~word & highs; // a byte < 0x20 (or >= 0x80)
+    return ((word & highs) | below_space | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'))) == 0;
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool number()
+  {
+    const size_t start = m_at;
+    if (m_at < m_text.size() && m_text[m_at] == '-') {
+      ++m_at;
+    }
+    if (m_at == m_text.size() || !digit(m_text[m_at])) {
+      return false;
+    }
+    if (m_text[m_at] == '0') {
+      ++m_at;
+    } else {
+      while (m_at < m_text.size() && digit(m_text[m_at])) {
+        ++m_at;
+      }
+    }
+    bool integer = true;
+    if (m_at < m_text.size() && m_text[m_at] == '.') {
+      integer = false;
+      ++m_at;
+      if (m_at == m_text.size() || !digit(m_text[m_at])) {
+        return false;
+      }
+      while (m_at < m_text.size() && digit(m_text[m_at])) {
+        ++m_at;
+      }
+    }
+    if (m_at < m_text.size() && (m_text[m_at] == 'e' || m_text[m_at] == 'E')) {
+      integer = false;
+      ++m_at;
+      if (m_at < m_text.size() && (m_text[m_at] == '+' || m_text[m_at] == '-')) {
+        ++m_at;
+      }
+      if (m_at == m_text.size() || !digit(m_text[m_at])) {
+        return false;
+      }
+      while (m_at < m_text.size() && digit(m_text[m_at])) {
+        ++m_at;
+      }
+    }
+    const auto text = m_text.substr(start, m_at - start);
+    if (integer) {
+      // As nlohmann: non-negative integers are unsigned, negative ones signed, and one that
+      // does not fit becomes a float.
+      if (text.front() == '-') {
+        int64_t value = 0;
+        if (std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc()) {
+          m_events.number_integer(value);
+          return true;
+        }
+      } else {
+        uint64_t value = 0;
+        if (std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc()) {
+          m_events.number_unsigned(value);
+          return true;
+        }
+      }
+    }
+    // nlohmann refuses a number that overflows a double (out_of_range.406).
+    if (std::isinf(std::strtod(std::string(text).c_str(), nullptr))) {
+      return false;
+    }
+    m_events.number_float(text);
+    return true;
+  }
+
+  std::string_view m_text;
+  JsonEvents& m_events;
+  size_t m_at = 0;
+  std::string m_open;   // the containers we are in
+  std::string m_buffer; // the string being read
+};
+
+} // namespace
+
+bool
+scan_json(std::string_view text, JsonEvents& events)
+{
+  return Scanner(text, events).run();
+}
+
+} // namespace dlq::util
