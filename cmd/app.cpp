@@ -34,6 +34,8 @@ build_app(AppState& state)
   add_compact_fix(*app, state);
   add_broker(*app, state);
   add_demo(*app, state);
+  add_completions(*app, state);
+  add_man_options(*app, state);
   return app;
 }
 
