@@ -76,7 +76,7 @@ option_entry(const OptionDoc& option)
   if (option.required) {
     body += "\nRequired.";
   }
-  if (option.repeatable && option.positional.empty()) {
+  if (option.repeatable && option.positional.empty() && option.description.find("repeat") == std::string::npos) {
     body += "\nMay be repeated.";
   }
   return ".TP\n" + head + "\n" + body + "\n";
