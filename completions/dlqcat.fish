@@ -81,7 +81,7 @@ complete -c dlqcat -n '__fish_seen_subcommand_from inspect-headers' -a '-' -d '-
 # replay
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s h -l help -d 'Print this help message and exit'
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s t -l topic -x -d 'Topic to read (repeatable)'
-complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s G -l group -x -d 'Consumer group: join it and commit what was processed (else assign, no commits)'
+complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s G -l group -x -d 'Consumer group to read and commit in (default dlqcat-replay-<dlq>)'
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s o -l offset -x -d 'Start: beginning, end, stored, N, -N (N before end), s@MS; stop: e@MS (default beginning, with -G stored)'
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s e -l exit -d 'Exit at the end offsets seen at start (terminates on a busy topic)'
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -l park-topic -x -d 'Parking-lot topic (default <dlq>.parking-lot)'
@@ -106,7 +106,7 @@ complete -c dlqcat -n '__fish_seen_subcommand_from replay' -l unwrap -d 'Republi
 # park
 complete -c dlqcat -n '__fish_seen_subcommand_from park' -s h -l help -d 'Print this help message and exit'
 complete -c dlqcat -n '__fish_seen_subcommand_from park' -s t -l topic -x -d 'Topic to read (repeatable)'
-complete -c dlqcat -n '__fish_seen_subcommand_from park' -s G -l group -x -d 'Consumer group: join it and commit what was processed (else assign, no commits)'
+complete -c dlqcat -n '__fish_seen_subcommand_from park' -s G -l group -x -d 'Consumer group to read and commit in (default dlqcat-park-<dlq>)'
 complete -c dlqcat -n '__fish_seen_subcommand_from park' -s o -l offset -x -d 'Start: beginning, end, stored, N, -N (N before end), s@MS; stop: e@MS (default beginning, with -G stored)'
 complete -c dlqcat -n '__fish_seen_subcommand_from park' -s e -l exit -d 'Exit at the end offsets seen at start (terminates on a busy topic)'
 complete -c dlqcat -n '__fish_seen_subcommand_from park' -l park-topic -x -d 'Parking-lot topic (default <dlq>.parking-lot)'
