@@ -19,7 +19,8 @@ build_app(AppState& state)
   app->fallthrough();
 
   auto& global = state.global;
-  app->add_option("-b,--brokers", global.brokers, "Bootstrap broker list (host:port,...); default $DLQCAT_BROKERS");
+  app->add_option("-b,--brokers", global.brokers, "Bootstrap broker list (host:port,...); default $DLQCAT_BROKERS")
+    ->type_name("BROKERS");
   app->add_option("-X", global.properties, "librdkafka property name=value (repeatable)")->type_name("PROP=VAL");
   app->add_option("-F,--config", global.config_file,
                   "Properties file; default $DLQCAT_CONFIG, else ~/.config/dlqcat.conf if present")
@@ -27,6 +28,7 @@ build_app(AppState& state)
   app->add_flag("-q,--quiet", global.quiet, "Print nothing but records and errors");
   app->add_flag("-v,--verbose", global.verbosity, "More diagnostics on stderr (repeat for more)");
   app->add_option("--color", global.color, "Colour human output: auto, always or never")
+    ->type_name("WHEN")
     ->check(CLI::IsMember({"auto", "always", "never"}))
     ->capture_default_str();
 
@@ -38,6 +40,8 @@ build_app(AppState& state)
   add_compact_fix(*app, state);
   add_broker(*app, state);
   add_demo(*app, state);
+  add_completions(*app, state);
+  add_man_options(*app, state);
   return app;
 }
 

@@ -53,5 +53,8 @@ void add_park(CLI::App& app, AppState& state);
 void add_compact_fix(CLI::App& app, AppState& state);
 void add_broker(CLI::App& app, AppState& state);
 void add_demo(CLI::App& app, AppState& state);
+// Documentation generators; they walk the finished tree, so build_app adds them last.
+void add_completions(CLI::App& app, AppState& state);
+void add_man_options(CLI::App& app, AppState& state);
 
 } // namespace dlq::cmd

@@ -287,9 +287,9 @@ add_produce(CLI::App& app, AppState& state)
 {
   auto options = std::make_shared<ProduceOptions>();
   auto* sub = app.add_subcommand("produce", "Produce records from stdin or files (kcat -P)");
-  sub->add_option("-t,--topic", options->topic, "Topic to produce to (with --json: else each record's topic)");
-  sub->add_option("-p,--partition", options->partition, "Partition (default: the partitioner, or the JSON record's)");
-  sub->add_option("-k,--key", options->key, "Key for every record");
+  sub->add_option("-t,--topic", options->topic, "Topic to produce to (with --json: else each record's topic)")->type_name("TOPIC");
+  sub->add_option("-p,--partition", options->partition, "Partition (default: the partitioner, or the JSON record's)")->type_name("N");
+  sub->add_option("-k,--key", options->key, "Key for every record")->type_name("KEY");
   sub->add_option("-K", options->key_delimiter, "Key delimiter: split each record into key and value at its first occurrence")
     ->type_name("DELIM");
   sub->add_option("-D", options->delimiter, "Record delimiter (escapes \\n \\t \\xHH ...)")->type_name("DELIM")->capture_default_str();

@@ -142,6 +142,9 @@ void
 add_common(CLI::App& sub, ReplayCommandOptions& options)
 {
   add_read_options(sub, options.read);
+  // replay and park always commit in a group; name the default instead of "else assign".
+  sub.get_option("--group")->description(
+    fmt::format("Consumer group to read and commit in (default dlqcat-{}-<dlq>)", options.park ? "park" : "replay"));
   sub.add_option("--park-topic", options.park_topic, "Parking-lot topic (default <dlq>.parking-lot)")->type_name("TOPIC");
   sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(CLI::PositiveNumber);
   sub.add_flag("--dry-run", options.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");

@@ -8,7 +8,7 @@ packages=(
   librdkafka-dev libcli11-dev nlohmann-json3-dev doctest-dev libfmt-dev libpqxx-dev libcurl4-openssl-dev
   kcat python3-confluent-kafka python3-psycopg2 jq curl
   postgresql postgresql-client
-  zsh fish groff-base man-db
+  zsh fish groff-base man-db bsdextrautils dpkg-dev
   clang-14 libclang-rt-14-dev
 )
 
