@@ -12,7 +12,7 @@ expect_exactly() {
   shift
   reply=$(offered "$line")
   want=$(printf '%s\n' "$@")
-  [ "$reply" = "$want" ] || fail "fish '$line': expected [$(echo $want)], got [$(echo $reply)]"
+  [ "$reply" = "$want" ] || fail "fish '$line': expected [$(oneline "$want")], got [$(oneline "$reply")]"
 }
 
 expect_exactly "dlqcat replay --ma" --max-attempts
