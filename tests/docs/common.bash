@@ -29,3 +29,6 @@ help_option_names() {
     /^[^ ]/ { on = 0 }
     on && /^  -/ { n = split($1, names, ","); for (i = 1; i <= n; i++) print names[i] }'
 }
+
+# Lines joined with spaces, for one-line failure messages.
+oneline() { tr '\n' ' ' <<<"$1"; }

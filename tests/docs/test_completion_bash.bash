@@ -21,7 +21,7 @@ expect() {
   reply=$(complete_line $line "${EXTRA_WORD-}")
   local word
   for word in "$@"; do
-    grep -qxF -- "$word" <<<"$reply" || fail "'$line' + '${EXTRA_WORD-}': no $word in: $(echo $reply)"
+    grep -qxF -- "$word" <<<"$reply" || fail "'$line' + '${EXTRA_WORD-}': no $word in: $(oneline "$reply")"
   done
 }
 
@@ -33,24 +33,24 @@ expect_exactly() {
   # shellcheck disable=SC2086
   reply=$(complete_line $line "${EXTRA_WORD-}")
   want=$(printf '%s\n' "$@")
-  [ "$reply" = "$want" ] || fail "'$line' + '${EXTRA_WORD-}': expected [$(echo $want)], got [$(echo $reply)]"
+  [ "$reply" = "$want" ] || fail "'$line' + '${EXTRA_WORD-}': expected [$(oneline "$want")], got [$(oneline "$reply")]"
 }
 
 EXTRA_WORD=--ma expect "dlqcat replay" --max-attempts
 EXTRA_WORD=--ma expect_exactly "dlqcat replay" --max-attempts
-EXTRA_WORD= expect_exactly "dlqcat compact-fix --strategy" compact skip
+EXTRA_WORD='' expect_exactly "dlqcat compact-fix --strategy" compact skip
 EXTRA_WORD=s expect_exactly "dlqcat compact-fix -t orders --strategy" skip
-EXTRA_WORD= expect_exactly "dlqcat --color" auto always never
+EXTRA_WORD='' expect_exactly "dlqcat --color" auto always never
 # --color=al: bash splits the word at '='
 EXTRA_WORD=al expect_exactly "dlqcat replay --color =" always
-EXTRA_WORD= expect_exactly "dlqcat completions" bash zsh fish
+EXTRA_WORD='' expect_exactly "dlqcat completions" bash zsh fish
 EXTRA_WORD=re expect_exactly "dlqcat" replay
 EXTRA_WORD=rep expect_exactly "dlqcat -b 127.0.0.1:9092 -v" replay
 EXTRA_WORD=sp expect_exactly "dlqcat consume-dlq --dialect" spring spring-retry
 # Global options after the verb (dlqcat parses with fallthrough).
 EXTRA_WORD=--col expect_exactly "dlqcat park" --color
 # Free text (a topic) offers nothing; the hidden man-options subcommand is never offered.
-EXTRA_WORD= expect_exactly "dlqcat consume-dlq -t"
+EXTRA_WORD='' expect_exactly "dlqcat consume-dlq -t"
 EXTRA_WORD=ma expect_exactly "dlqcat"
 # File arguments complete file names.
 EXTRA_WORD="$SOURCE_DIR/completions/dlqcat.b" expect_exactly "dlqcat produce -l" "$SOURCE_DIR/completions/dlqcat.bash"
@@ -64,5 +64,5 @@ for sub in $(help_subcommands); do
 done
 mapfile -t subs < <(help_subcommands)
 ((${#subs[@]} >= 8)) || fail "dlqcat --help lists only ${#subs[@]} subcommands"
-EXTRA_WORD= expect "dlqcat" "${subs[@]}"
+EXTRA_WORD='' expect "dlqcat" "${subs[@]}"
 finish

@@ -14,7 +14,7 @@ for sub in "" $(help_subcommands); do
   page=$prefix/share/man/man1/dlqcat${sub:+-$sub}.1
   [ -f "$page" ] || fail "not installed: ${page#"$prefix"/}"
 done
-rendered=$(MANPATH= man -l "$prefix/share/man/man1/dlqcat-replay.1" 2>&1 | col -b) || fail "man -l dlqcat-replay.1 failed"
+rendered=$(MANPATH='' man -l "$prefix/share/man/man1/dlqcat-replay.1" 2>&1 | col -b) || fail "man -l dlqcat-replay.1 failed"
 grep -qF -- "--max-attempts" <<<"$rendered" || fail "man -l dlqcat-replay.1 does not show --max-attempts: $rendered"
 grep -qF -- "DLQCAT_BROKERS" <<<"$rendered" || fail "man -l dlqcat-replay.1 lacks its ENVIRONMENT section"
 
