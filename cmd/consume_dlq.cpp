@@ -94,7 +94,7 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
       }
       auto& buffer = out.buffer();
       if (options.json) {
-        record::append_json_line(buffer, *record, context);
+        record::append_json_line(buffer, *record, context, {.stacktrace = options.stacktrace});
         buffer.push_back('\n');
       } else if (tpl) {
         format::render(buffer, *tpl, *record, context);
@@ -136,7 +136,7 @@ add_consume_dlq(CLI::App& app, AppState& state)
                   "kcat format: %t %p %o %k %s %K %S %T %h %%, and %E %M %O %A %G %d (error fields)")
     ->type_name("FMT");
   sub->add_flag("-J,--json", options->json, "Lossless JSON lines with the decoded error object");
-  sub->add_flag("--stacktrace", options->stacktrace, "Print whole stack traces (default: first lines)");
+  sub->add_flag("--stacktrace", options->stacktrace, "Whole stack traces: in blocks (default: first 5 lines) and in -J's error object (default: left out, the header has it)");
   add_filter_options(*sub, options->filters);
   sub->callback([options, &state] {
     if (options->read.topics.empty()) {

@@ -61,9 +61,9 @@ has_any(const OriginalLocation& o)
 }
 
 bool
-has_any(const ExceptionInfo& e)
+has_any(const ExceptionInfo& e, ErrorJsonOptions options)
 {
-  return e.class_name || e.message || e.stacktrace || e.cause_class || e.cause_message;
+  return e.class_name || e.message || (e.stacktrace && options.stacktrace) || e.cause_class || e.cause_message;
 }
 
 } // namespace
@@ -103,7 +103,7 @@ parse_original_location(std::string_view text)
 }
 
 void
-append_json(std::string& out, const ErrorContext& context)
+append_json(std::string& out, const ErrorContext& context, ErrorJsonOptions options)
 {
   ObjectWriter object(out);
   object.key("dialect");
@@ -118,12 +118,14 @@ append_json(std::string& out, const ErrorContext& context)
     original.field("timestamp_type", context.original.timestamp_type);
     original.field("group", context.original.group);
   }
-  if (has_any(context.exception)) {
+  if (has_any(context.exception, options)) {
     object.key("exception");
     ObjectWriter exception(out);
     exception.field("class", context.exception.class_name);
     exception.field("message", context.exception.message);
-    exception.field("stacktrace", context.exception.stacktrace);
+    if (options.stacktrace) {
+      exception.field("stacktrace", context.exception.stacktrace);
+    }
     exception.field("cause_class", context.exception.cause_class);
     exception.field("cause_message", context.exception.cause_message);
   }

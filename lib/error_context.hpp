@@ -65,7 +65,14 @@ struct ErrorContext
 // Parses produce's --original TOPIC[:PARTITION[@OFFSET]]. Throws UsageError.
 OriginalLocation parse_original_location(std::string_view text);
 
+struct ErrorJsonOptions
+{
+  // consume-dlq -J leaves the stack trace out unless --stacktrace: the header (or envelope)
+  // that carries it is in the same line already, and writing it twice doubles the output.
+  bool stacktrace = true;
+};
+
 // Appends the `error` object of the JSON line form (DESIGN) to `out`.
-void append_json(std::string& out, const ErrorContext& context);
+void append_json(std::string& out, const ErrorContext& context, ErrorJsonOptions options = {});
 
 } // namespace dlq

@@ -17,7 +17,7 @@ using util::append_json_int;
 using util::append_json_string;
 
 void
-append_json_line(std::string& out, const Record& record, const ErrorContext* error)
+append_json_line(std::string& out, const Record& record, const ErrorContext* error, ErrorJsonOptions error_options)
 {
   out.append("{\"topic\":");
   append_json_string(out, record.topic);
@@ -49,7 +49,7 @@ append_json_line(std::string& out, const Record& record, const ErrorContext* err
   out.push_back(']');
   if (error != nullptr) {
     out.append(",\"error\":");
-    append_json(out, *error);
+    append_json(out, *error, error_options);
   }
   out.push_back('}');
 }

@@ -13,7 +13,8 @@
 namespace dlq::record {
 
 // Appends one line (without the newline). `error` may be nullptr.
-void append_json_line(std::string& out, const Record& record, const ErrorContext* error);
+void append_json_line(std::string& out, const Record& record, const ErrorContext* error,
+                      ErrorJsonOptions error_options = {});
 
 // Parses one line, in dlqcat's form or kcat's -J form ("payload", flat "headers" array, "ts").
 // Fields that are absent keep Record's defaults. Throws UsageError describing the problem

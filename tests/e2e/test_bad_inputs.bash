@@ -119,7 +119,7 @@ expect_contains "$out" "kafka_dlt-original-topic = orders"
 expect_contains "$out" "kafka_dlt-exception-fqcn = java.lang.IllegalStateException"
 ROWS=$((ROWS + 1))
 
-TEST "a 1 MiB stack-trace header: folded in the human output, whole in -J"
+TEST "a 1 MiB stack-trace header: folded in the human output, whole in -J --stacktrace"
 "$PY" - "$WORK/trace.jsonl" <<'PY'
 import json, sys
 trace = "java.lang.IllegalStateException: boom\n" + "\tat com.example.Deep.call(Deep.java:1)\n" * 27000
@@ -132,9 +132,12 @@ PY
 expect_exit 0 "$D" produce -q -b "$B" -t traces --json -X message.max.bytes=4000000 -l "$WORK/trace.jsonl"
 expect_exit 0 "$D" consume-dlq -b "$B" -t traces -e
 [ "$(wc -l <"$WORK/out")" -lt 40 ] || fail "human output not folded: $(wc -l <"$WORK/out") lines"
-expect_exit 0 "$D" consume-dlq -b "$B" -t traces -e -J
+expect_exit 0 "$D" consume-dlq -b "$B" -t traces -e -J --stacktrace
 expect_equal "$(wc -l <"$WORK/out")" 1 "JSON lines"
 [ "$(jq -r '.error.exception.stacktrace | length' "$WORK/out")" -ge 1048576 ] || fail "stack trace cut in -J"
+expect_exit 0 "$D" consume-dlq -b "$B" -t traces -e -J
+expect_equal "$(jq -r '.error.exception | has("stacktrace")' "$WORK/out")" false "-J without --stacktrace"
+[ "$(jq -r '.headers[2].value | length' "$WORK/out")" -ge 1048576 ] || fail "stack-trace header cut in -J"
 ROWS=$((ROWS + 1))
 
 # --- Replay's targets ----------------------------------------------------------------------------

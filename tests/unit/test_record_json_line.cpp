@@ -39,6 +39,27 @@ TEST_CASE("record::append_json_line")
     CHECK(out.ends_with(
       R"("error":{"dialect":"connect","original":{"topic":"person","offset":9},"stage":"VALUE_CONVERTER"}})"));
   }
+
+  SUBCASE("the stack trace only when asked for")
+  {
+    ErrorContext error;
+    error.dialect = "spring";
+    error.exception.class_name = "E";
+    error.exception.stacktrace = "E: boom\n\tat A.b(A.java:1)";
+    out.clear();
+    append_json_line(out, record, &error);
+    CHECK(out.ends_with(R"j("error":{"dialect":"spring","exception":{"class":"E","stacktrace":"E: boom\n\tat A.b(A.java:1)"}}})j"));
+    out.clear();
+    append_json_line(out, record, &error, {.stacktrace = false});
+    CHECK(out.ends_with(R"("error":{"dialect":"spring","exception":{"class":"E"}}})"));
+
+    ErrorContext only_trace;
+    only_trace.dialect = "spring";
+    only_trace.exception.stacktrace = "E: boom";
+    out.clear();
+    append_json_line(out, record, &only_trace, {.stacktrace = false});
+    CHECK(out.ends_with(R"("error":{"dialect":"spring"}})")); // no empty "exception" object
+  }
 }
 
 TEST_CASE("record::parse_json_line round trip")
