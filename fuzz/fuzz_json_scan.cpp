@@ -1,5 +1,6 @@
 // util::scan_json against nlohmann's SAX parser, event by event: both accept or both reject,
-// with the same events (strings byte for byte, integers by value) up to where they stop.
+// with the same events (strings byte for byte, integers by value) up to where they stop; and
+// with every other string value declined (JsonEvents::wants_string), the same verdict.
 
 #include "util/json_scan.hpp"
 
@@ -15,7 +16,10 @@ using json = nlohmann::json;
 
 struct Recorder : dlq::util::JsonEvents
 {
+  bool decline_odd = false; // decline every other string value: they must come as ""
+  size_t strings = 0;
   std::vector<std::string> events;
+  bool wants_string() override { return !decline_odd || strings++ % 2 == 0; }
   void null() override { events.emplace_back("null"); }
   void boolean(bool value) override { events.emplace_back(value ? "true" : "false"); }
   void number_integer(int64_t value) override { events.push_back("i" + std::to_string(value)); }
@@ -67,6 +71,23 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   }
   if (ours && mine.events != theirs.events) {
     std::abort();
+  }
+  // Declined strings are checked as strictly, and arrive empty.
+  Recorder declining;
+  declining.decline_odd = true;
+  if (dlq::util::scan_json(text, declining) != reference) {
+    std::abort();
+  }
+  if (reference) {
+    size_t strings = 0;
+    for (auto& event : theirs.events) {
+      if (event[0] == 's' && strings++ % 2 == 1) {
+        event = "s";
+      }
+    }
+    if (declining.events != theirs.events) {
+      std::abort();
+    }
   }
   return 0;
 }

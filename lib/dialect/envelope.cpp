@@ -83,6 +83,19 @@ looks_like_class_name(const std::string& text)
 class EnvelopeReader : public util::JsonEvents
 {
 public:
+  // The top-level members read, in k_names order.
+  enum Field : size_t {
+    ErrorMessage, Error, Exception, InputJson, Payload, Original, Record, Stacktrace, StackTrace, Traceback, Topic,
+    OriginalTopic, Partition, OriginalPartition, Offset, OriginalOffset, FieldCount
+  };
+  static constexpr std::array<std::string_view, FieldCount> k_names = {
+    "error_message", "error", "exception", "input_json", "payload", "original", "record", "stacktrace",
+    "stack_trace", "traceback", "topic", "original_topic", "partition", "original_partition", "offset",
+    "original_offset",
+  };
+  static_assert(k_error_fields[0] == k_names[ErrorMessage] && k_error_fields[2] == k_names[Exception]
+                && k_payload_fields[0] == k_names[InputJson] && k_payload_fields[3] == k_names[Record]);
+
   // One top-level member: its JSON type and, for strings and integers, its value.
   struct Member
   {
@@ -98,22 +111,14 @@ public:
     int class_rank = 99, message_rank = 99, stacktrace_rank = 99;
   };
 
-  static constexpr std::array<std::string_view, 16> k_names = {
-    "error_message", "error", "exception", "input_json", "payload", "original", "record", "stacktrace",
-    "stack_trace", "traceback", "topic", "original_topic", "partition", "original_partition", "offset",
-    "original_offset",
-  };
-  std::array<Member, k_names.size()> members;
+  std::array<Member, FieldCount> members;
   std::array<ErrorObject, 2> errors; // [0] "error", [1] "exception"
 
-  const Member& get(std::string_view name) const
+  Member& operator[](Field field) { return members[field]; }
+  bool present(Field field, bool allow_null) const
   {
-    for (size_t i = 0; i < k_names.size(); ++i) {
-      if (k_names[i] == name) {
-        return members[i];
-      }
-    }
-    return members[0]; // not reached: callers name members of k_names
+    const auto type = members[field].type;
+    return type != json::value_t::discarded && (allow_null || type != json::value_t::null);
   }
 
   void null() override { scalar(json::value_t::null); }
@@ -121,6 +126,11 @@ public:
   void number_integer(int64_t value) override { integer(json::value_t::number_integer, value); }
   void number_unsigned(uint64_t value) override { integer(json::value_t::number_unsigned, static_cast<int64_t>(value)); }
   void number_float(std::string_view /*text*/) override { scalar(json::value_t::number_float); }
+  // The payload only has to be there: its (often long) text is never copied.
+  bool wants_string() override
+  {
+    return m_depth == 1 ? m_member != nullptr && !is_payload(m_field) : m_depth == 2 && m_error != nullptr;
+  }
   void string(std::string& value) override
   {
     if (m_depth == 1 && m_member != nullptr) {
@@ -137,7 +147,7 @@ public:
     } else if (m_depth == 1 && m_member != nullptr) {
       m_member->type = json::value_t::object;
       m_member->text.clear();
-      m_error = m_error_index >= 0 ? &errors[m_error_index] : nullptr;
+      m_error = m_field == Error ? &errors[0] : m_field == Exception ? &errors[1] : nullptr;
       if (m_error != nullptr) {
         *m_error = ErrorObject{}; // a repeated key: the last value wins, as in json::parse
       }
@@ -148,11 +158,11 @@ public:
   {
     if (m_depth == 1) {
       m_member = nullptr;
-      m_error_index = -1;
       for (size_t i = 0; i < k_names.size(); ++i) {
         if (k_names[i] == name) {
+          m_field = static_cast<Field>(i);
           m_member = &members[i];
-          m_error_index = i == 1 ? 0 : i == 2 ? 1 : -1;
+          break;
         }
       }
     } else if (m_depth == 2) {
@@ -178,6 +188,8 @@ public:
   bool is_object() const noexcept { return m_is_object; }
 
 private:
+  static bool is_payload(Field field) { return field >= InputJson && field <= Record; }
+
   void scalar(json::value_t type)
   {
     if (m_depth == 1 && m_member != nullptr) {
@@ -215,76 +227,69 @@ private:
 
   int m_depth = 0;
   bool m_is_object = false;
-  Member* m_member = nullptr;   // the top-level member being read, if it is one of k_names
-  int m_error_index = -1;       // which of `errors` it is, if any
-  ErrorObject* m_error = nullptr; // inside that object
+  Field m_field = FieldCount;
+  Member* m_member = nullptr;     // the top-level member being read, if it is one of k_names
+  ErrorObject* m_error = nullptr; // inside an "error" or "exception" object
   std::string m_error_key;
 };
 
 std::optional<ErrorContext>
 read_envelope(const std::string& value)
 {
+  using F = EnvelopeReader::Field;
   EnvelopeReader reader;
   if (!util::scan_json(value, reader) || !reader.is_object()) {
     return std::nullopt;
   }
-  const auto present = [&](std::string_view name, bool allow_null) {
-    const auto type = reader.get(name).type;
-    return type != json::value_t::discarded && (allow_null || type != json::value_t::null);
-  };
-  const auto any = [&](std::span<const std::string_view> names, bool allow_null) {
-    return std::any_of(names.begin(), names.end(), [&](std::string_view name) { return present(name, allow_null); });
-  };
-  if (!any(k_error_fields, false) || !any(k_payload_fields, true)) {
+  const bool has_error = reader.present(F::ErrorMessage, false) || reader.present(F::Error, false)
+                         || reader.present(F::Exception, false);
+  const bool has_payload = reader.present(F::InputJson, true) || reader.present(F::Payload, true)
+                           || reader.present(F::Original, true) || reader.present(F::Record, true);
+  if (!has_error || !has_payload) {
     return std::nullopt;
   }
-  const auto text = [&](std::optional<std::string>& field, std::string_view name) {
-    const auto& member = reader.get(name);
-    if (!field && member.type == json::value_t::string) {
-      field = member.text;
+  // The first of `fields` holding a string (or an integer) fills a field not set yet.
+  const auto text = [&](std::optional<std::string>& field, std::initializer_list<F> fields) {
+    for (const auto name : fields) {
+      auto& member = reader[name];
+      if (!field && member.type == json::value_t::string) {
+        field = std::move(member.text);
+      }
     }
   };
-  const auto number = [&](auto& field, std::string_view name) {
-    const auto& member = reader.get(name);
-    if (!field && (member.type == json::value_t::number_integer || member.type == json::value_t::number_unsigned)) {
-      field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(member.number);
+  const auto number = [&](auto& field, std::initializer_list<F> fields) {
+    for (const auto name : fields) {
+      const auto& member = reader[name];
+      if (!field && (member.type == json::value_t::number_integer || member.type == json::value_t::number_unsigned)) {
+        field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(member.number);
+      }
     }
   };
   ErrorContext context;
   context.dialect = "envelope";
   auto& exception = context.exception;
-  text(exception.message, "error_message");
-  for (int i = 0; i < 2; ++i) {
-    const std::string_view name = i == 0 ? "error" : "exception";
-    const auto& member = reader.get(name);
+  text(exception.message, {F::ErrorMessage});
+  for (const auto name : {F::Error, F::Exception}) {
+    auto& member = reader[name];
     if (member.type == json::value_t::object) {
-      const auto& error = reader.errors[i];
-      if (!exception.class_name && error.class_name) {
-        exception.class_name = error.class_name;
-      }
-      if (!exception.message && error.message) {
-        exception.message = error.message;
-      }
-      if (!exception.stacktrace && error.stacktrace) {
-        exception.stacktrace = error.stacktrace;
-      }
+      auto& error = reader.errors[name == F::Error ? 0 : 1];
+      const auto fill = [](std::optional<std::string>& field, std::optional<std::string>& from) {
+        if (!field && from) {
+          field = std::move(from);
+        }
+      };
+      fill(exception.class_name, error.class_name);
+      fill(exception.message, error.message);
+      fill(exception.stacktrace, error.stacktrace);
     } else if (member.type == json::value_t::string) {
-      auto& field = name == "exception" && looks_like_class_name(member.text) ? exception.class_name : exception.message;
-      text(field, name);
+      auto& field = name == F::Exception && looks_like_class_name(member.text) ? exception.class_name : exception.message;
+      text(field, {name});
     }
   }
-  for (const auto name : {"stacktrace", "stack_trace", "traceback"}) {
-    text(exception.stacktrace, name);
-  }
-  for (const auto name : {"topic", "original_topic"}) {
-    text(context.original.topic, name);
-  }
-  for (const auto name : {"partition", "original_partition"}) {
-    number(context.original.partition, name);
-  }
-  for (const auto name : {"offset", "original_offset"}) {
-    number(context.original.offset, name);
-  }
+  text(exception.stacktrace, {F::Stacktrace, F::StackTrace, F::Traceback});
+  text(context.original.topic, {F::Topic, F::OriginalTopic});
+  number(context.original.partition, {F::Partition, F::OriginalPartition});
+  number(context.original.offset, {F::Offset, F::OriginalOffset});
   return context;
 }
 

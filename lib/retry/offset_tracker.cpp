@@ -4,10 +4,19 @@
 
 namespace dlq::retry {
 
+OffsetTracker::State&
+OffsetTracker::state(const Partition& partition)
+{
+  if (m_last == m_partitions.end() || m_last->first.second != partition.second || m_last->first.first != partition.first) {
+    m_last = m_partitions.try_emplace(partition).first;
+  }
+  return m_last->second;
+}
+
 void
 OffsetTracker::begin(const Partition& partition, int64_t offset)
 {
-  auto& state = m_partitions[partition];
+  auto& state = this->state(partition);
   state.in_flight.insert(offset);
   state.next = std::max(state.next, offset + 1);
 }
@@ -15,7 +24,7 @@ OffsetTracker::begin(const Partition& partition, int64_t offset)
 void
 OffsetTracker::finish(const Partition& partition, int64_t offset)
 {
-  auto& state = m_partitions[partition];
+  auto& state = this->state(partition);
   state.in_flight.erase(offset);
   state.next = std::max(state.next, offset + 1);
 }
@@ -67,6 +76,7 @@ void
 OffsetTracker::forget(const Partition& partition)
 {
   m_partitions.erase(partition);
+  m_last = m_partitions.end();
 }
 
 } // namespace dlq::retry

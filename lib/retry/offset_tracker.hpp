@@ -19,6 +19,10 @@ class OffsetTracker
 public:
   using Partition = std::pair<std::string, int32_t>;
 
+  OffsetTracker() = default;
+  OffsetTracker(const OffsetTracker&) = delete; // m_last points into m_partitions
+  OffsetTracker& operator=(const OffsetTracker&) = delete;
+
   // A record was read and is now in flight (produced, not yet acknowledged).
   void begin(const Partition& partition, int64_t offset);
   // Its delivery was acknowledged, or it needed none.
@@ -43,7 +47,11 @@ private:
     int64_t next = -1;      // highest offset begun + 1
     int64_t committed = -1; // last value returned by take_committable
   };
+  State& state(const Partition& partition);
+
   std::map<Partition, State> m_partitions;
+  // The last partition used: records come in runs from one partition (map nodes never move).
+  std::map<Partition, State>::iterator m_last = m_partitions.end();
 };
 
 } // namespace dlq::retry

@@ -27,6 +27,8 @@ constexpr milliseconds k_transaction_timeout{30000};
 // On an interrupt, how long records already handed to librdkafka may still take.
 constexpr milliseconds k_interrupt_flush{10000};
 constexpr int k_max_consecutive_aborts = 5;
+// Delivery reports are served every this many records (and at every checkpoint), not after each.
+constexpr uint64_t k_poll_every = 64;
 
 int64_t
 now_ms()
@@ -39,6 +41,17 @@ std::string
 error_text(const rd_kafka_error_t* error)
 {
   return fmt::format("{} ({})", rd_kafka_error_string(error), rd_kafka_error_name(error));
+}
+
+void
+count(Counts& counts, std::string_view name)
+{
+  const auto it = counts.find(name);
+  if (it != counts.end()) {
+    ++it->second;
+  } else {
+    counts.emplace(name, 1);
+  }
 }
 
 // What one produced record stands for, until its delivery report arrives.
@@ -79,6 +92,11 @@ public:
       kafka::ClientConfig producer_config = config;
       if (producer_config.find("enable.idempotence") == nullptr) {
         producer_config.set("enable.idempotence", "true"); // retries never duplicate
+      }
+      if (producer_config.find("queue.buffering.max.messages") == nullptr) {
+        // The source outruns the cluster's acknowledgements: bound what waits in memory (the
+        // default is 100,000 records); a full queue just waits for delivery reports.
+        producer_config.set("queue.buffering.max.messages", "10000");
       }
       if (m_options.transactional) {
         producer_config.set("transactional.id", m_options.transactional_id);
@@ -166,20 +184,20 @@ private:
     } else {
       decision = plan(record, context, m_options.policy, now_ms());
     }
-    const std::string exception =
-      context != nullptr ? context->exception.cause_class.value_or(context->exception.class_name.value_or("-")) : "-";
-    ++m_stats.by_exception[exception];
+    std::string_view exception = "-";
+    if (context != nullptr && (context->exception.cause_class || context->exception.class_name)) {
+      exception = context->exception.cause_class ? *context->exception.cause_class : *context->exception.class_name;
+    }
+    count(m_stats.by_exception, exception);
     if (decision.action == Action::Skip) {
       ++m_stats.skipped;
-      ++m_stats.skip_reasons[decision.reason];
+      count(m_stats.skip_reasons, decision.reason);
       account_without_produce(source, record.offset);
       return;
     }
     resolve_partition(decision.output);
-    ++m_stats.by_target[decision.output.topic];
-    ++m_stats.by_partition[decision.output.partition >= 0
-                             ? fmt::format("{} [{}]", decision.output.topic, decision.output.partition)
-                             : fmt::format("{} [partitioner]", decision.output.topic)];
+    count(m_stats.by_target, decision.output.topic);
+    ++m_stats.by_partition[{decision.output.topic, decision.output.partition}];
     if (m_options.dry_run) {
       ++(decision.action == Action::Park ? m_stats.parked : m_stats.replayed);
       return;
@@ -255,7 +273,9 @@ private:
                                         rd_kafka_err2str(err)));
       }
     }
-    m_producer->poll(milliseconds(0));
+    if (m_next_token % k_poll_every == 0) {
+      m_producer->poll(milliseconds(0));
+    }
   }
 
   void on_delivery(const kafka::DeliveryReport& report)
@@ -529,11 +549,26 @@ Replayer::run(const Progress& progress)
   return m_impl->run(progress);
 }
 
+namespace {
+
+// "topic [p]", or "topic [partitioner]" when the partition is left to the partitioner.
+std::string
+partition_name(const std::string& topic, int32_t partition)
+{
+  return partition >= 0 ? fmt::format("{} [{}]", topic, partition) : fmt::format("{} [partitioner]", topic);
+}
+
+} // namespace
+
 std::string
 render_plan(const ReplayStats& stats)
 {
   std::string out = "plan (dry run: nothing produced, nothing committed)\n";
-  const auto section = [&](std::string_view title, const std::map<std::string, uint64_t>& counts) {
+  std::map<std::string, uint64_t> partitions;
+  for (const auto& [where, count] : stats.by_partition) {
+    partitions[partition_name(where.first, where.second)] += count;
+  }
+  const auto section = [&](std::string_view title, const auto& counts) {
     out += fmt::format("  {}:\n", title);
     if (counts.empty()) {
       out += "    (none)\n";
@@ -543,7 +578,7 @@ render_plan(const ReplayStats& stats)
     }
   };
   section("by target topic", stats.by_target);
-  section("by target partition", stats.by_partition);
+  section("by target partition", partitions);
   section("by exception class", stats.by_exception);
   if (!stats.skip_reasons.empty()) {
     section("skipped", stats.skip_reasons);
@@ -576,7 +611,7 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
     util::append_json_int(out, static_cast<int64_t>(value));
     out.push_back(',');
   };
-  const auto counts = [&](std::string_view name, const std::map<std::string, uint64_t>& map) {
+  const auto counts = [&](std::string_view name, const auto& map) {
     util::append_json_string(out, name);
     out += ":{";
     bool first = true;
@@ -601,7 +636,11 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
   number("aborted_transactions", stats.aborted_transactions);
   counts("skip_reasons", stats.skip_reasons);
   counts("by_target", stats.by_target);
-  counts("by_partition", stats.by_partition);
+  std::map<std::string, uint64_t> partitions;
+  for (const auto& [where, count] : stats.by_partition) {
+    partitions[partition_name(where.first, where.second)] += count;
+  }
+  counts("by_partition", partitions);
   counts("by_exception", stats.by_exception);
   out.back() = '}';
   out.push_back('\n');

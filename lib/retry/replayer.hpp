@@ -28,6 +28,9 @@ struct ReplayOptions
   size_t transaction_records = 500; // records per transaction (also committed after 1 s)
 };
 
+// Counts by name, looked up without building a string (std::less<>).
+using Counts = std::map<std::string, uint64_t, std::less<>>;
+
 struct ReplayStats
 {
   uint64_t read = 0;
@@ -38,11 +41,11 @@ struct ReplayStats
   uint64_t failed = 0;   // not delivered: their offsets were not committed
   uint64_t aborted_transactions = 0;
   bool interrupted = false;
-  std::map<std::string, uint64_t> skip_reasons;
+  Counts skip_reasons;
   // The plan, as --dry-run prints it.
-  std::map<std::string, uint64_t> by_target;    // topic
-  std::map<std::string, uint64_t> by_partition; // "topic [p]" ("[key]" when left to the partitioner)
-  std::map<std::string, uint64_t> by_exception;
+  Counts by_target;
+  std::map<std::pair<std::string, int32_t>, uint64_t> by_partition; // partition -1: left to the partitioner
+  Counts by_exception;
 };
 
 class Replayer

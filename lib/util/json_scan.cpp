@@ -2,6 +2,7 @@
 
 #include "util/utf8.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -99,6 +100,7 @@ private:
       m_open.push_back('[');
       return Read::Opened;
     case '"':
+      m_keep = m_events.wants_string();
       if (!string()) {
         return Read::Failed;
       }
@@ -119,6 +121,7 @@ private:
   bool member_key()
   {
     skip_space();
+    m_keep = true;
     if (m_at == m_text.size() || m_text[m_at] != '"' || !string()) {
       return false;
     }
@@ -189,25 +192,30 @@ private:
     }
   }
 
-  // A string starting at the opening quote, unescaped into m_buffer.
+  // A string starting at the opening quote, unescaped into m_buffer (checked only, when the
+  // events do not want it: m_keep false).
   bool string()
   {
     ++m_at;
     m_buffer.clear();
     while (true) {
-      // Copy the run up to the next quote, backslash or control byte in one go, 8 plain ASCII
-      // bytes at a time; only a run with non-ASCII bytes needs the UTF-8 check.
+      // Skip to the next quote, backslash or control byte 8 bytes at a time; only a run with
+      // non-ASCII bytes needs the UTF-8 check.
       const size_t start = m_at;
       bool ascii = true;
-      while (m_text.size() - m_at >= 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, m_text.data() + m_at, 8);
-        if (!plain_ascii(word)) {
-          break;
-        }
-        m_at += 8;
-      }
       while (m_at < m_text.size()) {
+        if (m_text.size() - m_at >= 8) {
+          uint64_t word = 0;
+          std::memcpy(&word, m_text.data() + m_at, 8);
+          const uint64_t stops = stop_bytes(word);
+          if (stops == 0) {
+            m_at += 8;
+            continue;
+          }
+          if constexpr (std::endian::native == std::endian::little) {
+            m_at += static_cast<size_t>(std::countr_zero(stops)) / 8; // to the first one
+          } // else the byte loop below finds it
+        }
         const auto c = static_cast<unsigned char>(m_text[m_at]);
         if (c == '"' || c == '\\' || c < 0x20) {
           break;
@@ -219,12 +227,17 @@ private:
       if (!ascii && !is_valid_utf8(run)) {
         return false;
       }
-      m_buffer.append(run);
+      if (m_keep) {
+        m_buffer.append(run);
+      }
       if (m_at == m_text.size()) {
         return false;
       }
       const char c = m_text[m_at++];
       if (c == '"') {
+        if (!m_keep) {
+          m_buffer.clear();
+        }
         return true;
       }
       if (c != '\\' || m_at == m_text.size()) {
@@ -266,15 +279,16 @@ private:
     }
   }
 
-  // True when none of the 8 bytes is a quote, a backslash, a control byte or non-ASCII
-  // (the classic "has zero byte" bit trick on the word XORed with each special byte).
-  static bool plain_ascii(uint64_t word)
+  // The high bit of each of the 8 bytes that is a quote, a backslash, a control byte or
+  // non-ASCII (the classic "has zero byte" trick on the word XORed with each special byte).
+  // Bytes above a flagged one may be flagged wrongly (a borrow), so only the lowest is exact.
+  static uint64_t stop_bytes(uint64_t word)
   {
     constexpr uint64_t ones = 0x0101010101010101ULL;
     constexpr uint64_t highs = 0x8080808080808080ULL;
     const auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
-    const uint64_t below_space = (word - ones * 0x20) & ~word & highs; // a byte < 0x20 (or >= 0x80)
-    return ((word & highs) | below_space | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'))) == 0;
+    const uint64_t below_space = (word - ones * 0x20) & ~word & highs; // a byte < 0x20
+    return (word & highs) | below_space | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'));
   }
 
   static bool digit(char c) { return c >= '0' && c <= '9'; }
@@ -350,6 +364,7 @@ private:
   size_t m_at = 0;
   std::string m_open;   // the containers we are in
   std::string m_buffer; // the string being read
+  bool m_keep = true;   // whether the events want it
 };
 
 } // namespace

@@ -22,6 +22,9 @@ public:
   virtual void number_unsigned(uint64_t value) = 0; // a non-negative integer that fits uint64
   virtual void number_float(std::string_view text) = 0; // anything else, as written
   virtual void string(std::string& value) = 0;      // unescaped; the callee may move from it
+  // Asked before each string value (not before keys). False lets the scanner check the string
+  // without copying or unescaping it; string() then receives an empty string.
+  virtual bool wants_string() { return true; }
   virtual void key(std::string& name) = 0;
   virtual void start_object() = 0;
   virtual void end_object() = 0;
