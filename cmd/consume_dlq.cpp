@@ -4,6 +4,7 @@
 #include "app.hpp"
 #include "exit_code.hpp"
 #include "read_options.hpp"
+#include "terminal.hpp"
 
 #include "dialect/dialect.hpp"
 #include "error.hpp"
@@ -29,12 +30,6 @@ struct ConsumeDlqOptions
   bool json = false;
   bool stacktrace = false;
 };
-
-bool
-use_color(const std::string& color, int fd)
-{
-  return color == "always" || (color == "auto" && ::isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr);
-}
 
 // Keeps the position (not the bytes) of a record whose output is still buffered.
 void
@@ -64,7 +59,7 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
   }
   format::BlockOptions block;
   block.full_stacktrace = options.stacktrace;
-  block.color = use_color(global.color, STDOUT_FILENO);
+  block.color = !options.json && !tpl && use_color(global.color, STDOUT_FILENO); // blocks only
 
   kafka::RecordSource source(client_config(global), make_read_options(options.read));
   util::Output out(STDOUT_FILENO);

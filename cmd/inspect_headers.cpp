@@ -6,6 +6,7 @@
 #include "app.hpp"
 #include "exit_code.hpp"
 #include "read_options.hpp"
+#include "terminal.hpp"
 
 #include "dialect/dialect.hpp"
 #include "error.hpp"
@@ -68,15 +69,20 @@ private:
 };
 
 void
-append_typed_headers_text(std::string& out, const record::Record& record, const ErrorContext* error)
+append_typed_headers_text(std::string& out, const record::Record& record, const ErrorContext* error, bool color)
 {
-  out += fmt::format("{} [{}] @ {}  ({})\n", record.topic.empty() ? "-" : record.topic, record.partition, record.offset,
-                     error != nullptr ? error->dialect : "no known dialect");
+  const auto paint = [color](std::string_view style, const std::string& text) {
+    return color ? fmt::format("{}{}\x1b[0m", style, text) : text;
+  };
+  out += paint("\x1b[1m", fmt::format("{} [{}] @ {}", record.topic.empty() ? "-" : record.topic, record.partition,
+                                      record.offset));
+  out += fmt::format("  ({})\n", error != nullptr ? error->dialect : "no known dialect");
   for (const auto& header : dialect::describe_headers(record)) {
-    out += fmt::format("  {} = {} ({}{}{})", header.name, header.display, header.type,
-                       header.dialect.empty() ? "" : ", ", header.dialect);
+    out += fmt::format("  {} = {} {}", header.name, header.display,
+                       paint("\x1b[2m", fmt::format("({}{}{})", header.type, header.dialect.empty() ? "" : ", ",
+                                                   header.dialect)));
     if (header.problem) {
-      out += fmt::format("  malformed: {}", *header.problem);
+      out += "  " + paint("\x1b[31m", "malformed: " + *header.problem);
     }
     out.push_back('\n');
   }
@@ -126,7 +132,7 @@ append_typed_headers_json(std::string& out, const record::Record& record, const 
 
 template <typename Source>
 int
-inspect(Source& source, const InspectHeadersOptions& options, const Filter& filter)
+inspect(Source& source, const InspectHeadersOptions& options, const Filter& filter, bool color)
 {
   util::Output out(STDOUT_FILENO);
   Summary summary;
@@ -144,7 +150,7 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
       } else if (options.json) {
         append_typed_headers_json(out.buffer(), *record, context);
       } else {
-        append_typed_headers_text(out.buffer(), *record, context);
+        append_typed_headers_text(out.buffer(), *record, context, color);
       }
       out.maybe_flush();
     }
@@ -166,15 +172,16 @@ run_inspect_headers(const InspectHeadersOptions& options, const GlobalOptions& g
 {
   require_stdout(global);
   const auto filter = make_filter(options.filters);
+  const bool color = !options.json && use_color(global.color, STDOUT_FILENO);
   if (options.input == "-") {
     require_stdin(global, "pipe JSON lines in, or read from Kafka with -t");
     JsonLineSource source;
-    return inspect(source, options, filter);
+    return inspect(source, options, filter, color);
   }
   auto read = make_read_options(options.read);
   read.stop_at_end = true; // a report covers what was there at start
   kafka::RecordSource source(client_config(global), read);
-  const int code = inspect(source, options, filter);
+  const int code = inspect(source, options, filter, color);
   source.close();
   return code;
 }
