@@ -131,7 +131,7 @@ add_consume_dlq(CLI::App& app, AppState& state)
                   "kcat format: %t %p %o %k %s %K %S %T %h %%, and %E %M %O %A %G %d (error fields)")
     ->type_name("FMT");
   sub->add_flag("-J,--json", options->json, "Lossless JSON lines with the decoded error object");
-  sub->add_flag("--stacktrace", options->stacktrace, "Whole stack traces: in blocks (default: first 5 lines) and in -J's error object (default: left out, the header has it)");
+  sub->add_flag("--stacktrace", options->stacktrace, "Whole stack traces (default: blocks show 5 lines; -J's error object leaves it to the header)");
   add_filter_options(*sub, options->filters);
   sub->callback([options, &state] {
     if (options->read.topics.empty()) {

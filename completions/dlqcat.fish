@@ -54,7 +54,7 @@ complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -s e -l exit -d 
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -s c -l count -x -d 'Stop after N records'
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -s f -l format -x -d 'kcat format: %t %p %o %k %s %K %S %T %h %%, and %E %M %O %A %G %d (error fields)'
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -s J -l json -d 'Lossless JSON lines with the decoded error object'
-complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -l stacktrace -d 'Whole stack traces: in blocks (default: first 5 lines) and in -J\'s error object (default: left out, the header has it)'
+complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -l stacktrace -d 'Whole stack traces (default: blocks show 5 lines; -J\'s error object leaves it to the header)'
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -l exception -x -d 'Only records whose exception class, cause or message matches REGEX'
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -l original-topic -x -d 'Only records dead-lettered from TOPIC'
 complete -c dlqcat -n '__fish_seen_subcommand_from consume-dlq' -l dialect -x -a 'connect spring spring-retry scst streams smallrye karafka share-group watermill envelope' -d 'Only records of this header dialect'

@@ -558,16 +558,23 @@ partition_name(const std::string& topic, int32_t partition)
   return partition >= 0 ? fmt::format("{} [{}]", topic, partition) : fmt::format("{} [partitioner]", topic);
 }
 
+std::map<std::string, uint64_t>
+partition_counts(const ReplayStats& stats)
+{
+  std::map<std::string, uint64_t> counts;
+  for (const auto& [where, count] : stats.by_partition) {
+    counts[partition_name(where.first, where.second)] += count;
+  }
+  return counts;
+}
+
 } // namespace
 
 std::string
 render_plan(const ReplayStats& stats)
 {
   std::string out = "plan (dry run: nothing produced, nothing committed)\n";
-  std::map<std::string, uint64_t> partitions;
-  for (const auto& [where, count] : stats.by_partition) {
-    partitions[partition_name(where.first, where.second)] += count;
-  }
+  const auto partitions = partition_counts(stats);
   const auto section = [&](std::string_view title, const auto& counts) {
     out += fmt::format("  {}:\n", title);
     if (counts.empty()) {
@@ -636,10 +643,7 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
   number("aborted_transactions", stats.aborted_transactions);
   counts("skip_reasons", stats.skip_reasons);
   counts("by_target", stats.by_target);
-  std::map<std::string, uint64_t> partitions;
-  for (const auto& [where, count] : stats.by_partition) {
-    partitions[partition_name(where.first, where.second)] += count;
-  }
+  const auto partitions = partition_counts(stats);
   counts("by_partition", partitions);
   counts("by_exception", stats.by_exception);
   out.back() = '}';
