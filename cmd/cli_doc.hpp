@@ -27,6 +27,7 @@ struct OptionDoc
   // Every spelling: shorts then longs (positionals have none).
   std::vector<std::string> names() const;
   bool is_file() const { return type == "FILE"; }
+  bool is_topic() const { return type == "TOPIC"; } // completed live from the cluster
 };
 
 struct CommandDoc

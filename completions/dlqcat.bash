@@ -7,6 +7,26 @@ _dlqcat_reply()
     mapfile -t COMPREPLY < <(compgen "$@" -- "$cur")
 }
 
+# Topic names from the cluster named on the line (-b, -X, -F, else $DLQCAT_BROKERS or the
+# config file), asked with `completions --topics`; nothing if it does not answer within 1 s.
+_dlqcat_topics()
+{
+    local -a words conn=()
+    local i next
+    read -ra words <<<"${COMP_LINE:0:COMP_POINT}"
+    for ((i = 1; i < ${#words[@]}; i++)); do
+        case ${words[i]} in
+            -b | --brokers | -X | -F | --config | --color)
+                next=${words[i + 1]-}
+                conn+=("${words[i]}" "${next/#\~/$HOME}")
+                ((i++)) ;;
+            -b* | --brokers=* | -X* | -F* | --config=* | --color=*)
+                conn+=("${words[i]}") ;;
+        esac
+    done
+    _dlqcat_reply -W "$("${COMP_WORDS[0]/#\~/$HOME}" "${conn[@]}" completions --topics 2>/dev/null)"
+}
+
 _dlqcat()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" sub="" i
@@ -36,7 +56,9 @@ _dlqcat()
         produce/--dialect)
             _dlqcat_reply -W "connect spring spring-retry scst streams smallrye karafka share-group watermill envelope"
             return ;;
-        produce/-t | produce/--topic | \
+        produce/-t | produce/--topic)
+            _dlqcat_topics
+            return ;;
         produce/-p | produce/--partition | \
         produce/-k | produce/--key | \
         produce/-K | \
@@ -52,12 +74,14 @@ _dlqcat()
             _dlqcat_reply -W "connect spring spring-retry scst streams smallrye karafka share-group watermill envelope"
             return ;;
         consume-dlq/-t | consume-dlq/--topic | \
+        consume-dlq/--original-topic)
+            _dlqcat_topics
+            return ;;
         consume-dlq/-G | consume-dlq/--group | \
         consume-dlq/-o | consume-dlq/--offset | \
         consume-dlq/-c | consume-dlq/--count | \
         consume-dlq/-f | consume-dlq/--format | \
         consume-dlq/--exception | \
-        consume-dlq/--original-topic | \
         consume-dlq/--since | \
         consume-dlq/--until | \
         consume-dlq/--min-attempts)
@@ -66,10 +90,12 @@ _dlqcat()
             _dlqcat_reply -W "connect spring spring-retry scst streams smallrye karafka share-group watermill envelope"
             return ;;
         inspect-headers/-t | inspect-headers/--topic | \
+        inspect-headers/--original-topic)
+            _dlqcat_topics
+            return ;;
         inspect-headers/-G | inspect-headers/--group | \
         inspect-headers/-o | inspect-headers/--offset | \
         inspect-headers/--exception | \
-        inspect-headers/--original-topic | \
         inspect-headers/--since | \
         inspect-headers/--until | \
         inspect-headers/--min-attempts)
@@ -81,16 +107,18 @@ _dlqcat()
             _dlqcat_reply -W "connect spring spring-retry scst streams smallrye karafka share-group watermill envelope"
             return ;;
         replay/-t | replay/--topic | \
+        replay/--park-topic | \
+        replay/--original-topic | \
+        replay/--to)
+            _dlqcat_topics
+            return ;;
         replay/-G | replay/--group | \
         replay/-o | replay/--offset | \
-        replay/--park-topic | \
         replay/--rate | \
         replay/--exception | \
-        replay/--original-topic | \
         replay/--since | \
         replay/--until | \
         replay/--min-attempts | \
-        replay/--to | \
         replay/--max-attempts | \
         replay/--retry-header)
             return ;;
@@ -101,12 +129,14 @@ _dlqcat()
             _dlqcat_reply -W "connect spring spring-retry scst streams smallrye karafka share-group watermill envelope"
             return ;;
         park/-t | park/--topic | \
+        park/--park-topic | \
+        park/--original-topic)
+            _dlqcat_topics
+            return ;;
         park/-G | park/--group | \
         park/-o | park/--offset | \
-        park/--park-topic | \
         park/--rate | \
         park/--exception | \
-        park/--original-topic | \
         park/--since | \
         park/--until | \
         park/--min-attempts)
@@ -118,6 +148,9 @@ _dlqcat()
             _dlqcat_reply -f
             return ;;
         compact-fix/-t | compact-fix/--topic | \
+        compact-fix/--park-topic)
+            _dlqcat_topics
+            return ;;
         compact-fix/-G | compact-fix/--group | \
         compact-fix/--connector | \
         compact-fix/--connect | \
@@ -128,7 +161,6 @@ _dlqcat()
         compact-fix/--table | \
         compact-fix/--pk | \
         compact-fix/--value | \
-        compact-fix/--park-topic | \
         compact-fix/--segment-ms | \
         compact-fix/--dirty-ratio | \
         compact-fix/--timeout | \
@@ -160,7 +192,7 @@ _dlqcat()
             compact-fix) _dlqcat_reply -W "-h --help -t --topic -G --group --connector --connect --find-poison --all --partition --offset --key --pg --table --pk --strategy --value --value-file --tombstone --park-topic --segment-ms --dirty-ratio --timeout --admin-timeout --connect-timeout --dry-run --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             broker) _dlqcat_reply -W "-h --help --brokers --topic --version -b -X -F --config -q --quiet -v --verbose --color" ;;
             demo) _dlqcat_reply -W "-h --help --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
-            completions) _dlqcat_reply -W "-h --help --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
+            completions) _dlqcat_reply -W "-h --help --topics --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
         esac
         return
     fi

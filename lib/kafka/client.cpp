@@ -32,6 +32,28 @@ Client::create(rd_kafka_type_t type, const ClientConfig& config)
   m_handle = make_handle(type, conf);
 }
 
+MetadataPtr
+Client::wait_for_metadata(rd_kafka_topic_t* only, milliseconds timeout,
+                          const std::function<bool(const rd_kafka_metadata_t&)>& complete)
+{
+  // Ask in short slices so that "every broker refused the connection" ends the wait early.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const rd_kafka_metadata_t* raw = nullptr;
+    err = rd_kafka_metadata(m_handle.get(), only == nullptr ? 1 : 0, only, &raw, 250);
+    MetadataPtr metadata(raw);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && metadata && complete(*metadata)) {
+      return metadata;
+    }
+    serve_events();
+    if (m_events->all_brokers_down) {
+      throw KafkaError(fmt::format("cannot reach any broker of {}", m_bootstrap), RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
+    }
+  }
+  throw KafkaError(fmt::format("no answer from {} within {} ms", m_bootstrap, timeout.count()), err);
+}
+
 std::vector<int32_t>
 Client::partitions(const std::string& topic, milliseconds timeout)
 {
@@ -41,34 +63,39 @@ Client::partitions(const std::string& topic, milliseconds timeout)
   }
   std::unique_ptr<rd_kafka_topic_t, CDeleter<rd_kafka_topic_destroy>> topic_handle(rkt);
 
-  // Ask in short slices so that "every broker refused the connection" ends the wait early.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const rd_kafka_metadata_t* raw = nullptr;
-    err = rd_kafka_metadata(m_handle.get(), 0, rkt, &raw, 250);
-    MetadataPtr metadata(raw);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && metadata && metadata->topic_cnt == 1) {
-      const auto& t = metadata->topics[0];
-      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt > 0) {
-        std::vector<int32_t> ids;
-        ids.reserve(t.partition_cnt);
-        for (int i = 0; i < t.partition_cnt; ++i) {
-          ids.push_back(t.partitions[i].id);
-        }
-        std::sort(ids.begin(), ids.end());
-        return ids;
-      }
-      if (t.err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE && t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        throw_kafka_error(fmt::format("topic \"{}\"", topic), t.err);
-      }
+  const auto metadata = wait_for_metadata(rkt, timeout, [&](const rd_kafka_metadata_t& answer) {
+    if (answer.topic_cnt != 1) {
+      return false;
     }
-    serve_events();
-    if (m_events->all_brokers_down) {
-      throw KafkaError(fmt::format("cannot reach any broker of {}", m_bootstrap), RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
+    const auto& t = answer.topics[0];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR && t.err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE) {
+      throw_kafka_error(fmt::format("topic \"{}\"", topic), t.err);
+    }
+    return t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt > 0;
+  });
+  const auto& t = metadata->topics[0];
+  std::vector<int32_t> ids;
+  ids.reserve(t.partition_cnt);
+  for (int i = 0; i < t.partition_cnt; ++i) {
+    ids.push_back(t.partitions[i].id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<std::string>
+Client::topics(milliseconds timeout)
+{
+  const auto metadata = wait_for_metadata(nullptr, timeout, [](const rd_kafka_metadata_t&) { return true; });
+  std::vector<std::string> names;
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const std::string name = metadata->topics[i].topic;
+    if (name != "__consumer_offsets" && name != "__transaction_state") {
+      names.push_back(name);
     }
   }
-  throw KafkaError(fmt::format("no answer from {} within {} ms", m_bootstrap, timeout.count()), err);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Watermarks

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ public:
   // `timeout` (failing early once every broker refused the connection) or the topic is unknown.
   std::vector<int32_t> partitions(const std::string& topic, milliseconds timeout = k_connect_timeout);
 
+  // Names of the cluster's topics, sorted, without Kafka's internal ones (__consumer_offsets,
+  // __transaction_state). Throws KafkaError like partitions().
+  std::vector<std::string> topics(milliseconds timeout = k_connect_timeout);
+
   Watermarks watermarks(const std::string& topic, int32_t partition, milliseconds timeout = k_connect_timeout);
 
   // Throws KafkaError if librdkafka raised a fatal error.
@@ -53,6 +58,12 @@ protected:
   // Serves queued callbacks (errors above all) while a synchronous call waits, if that is safe.
   virtual void serve_events() {}
   void create(rd_kafka_type_t type, const ClientConfig& config);
+
+private:
+  // Cluster metadata (of `only`, else of every topic) once `complete` accepts an answer, which
+  // may also throw for an answer that will not change. Throws KafkaError on timeout.
+  MetadataPtr wait_for_metadata(rd_kafka_topic_t* only, milliseconds timeout,
+                                const std::function<bool(const rd_kafka_metadata_t&)>& complete);
 };
 
 // Throws KafkaError with `what` and librdkafka's description of `err`.

@@ -49,11 +49,32 @@ EXTRA_WORD=rep expect_exactly "dlqcat -b 127.0.0.1:9092 -v" replay
 EXTRA_WORD=sp expect_exactly "dlqcat consume-dlq --dialect" spring spring-retry
 # Global options after the verb (dlqcat parses with fallthrough).
 EXTRA_WORD=--col expect_exactly "dlqcat park" --color
-# Free text (a topic) offers nothing; the hidden man-options subcommand is never offered.
-EXTRA_WORD='' expect_exactly "dlqcat consume-dlq -t"
+# Free text (a group) offers nothing; the hidden man-options subcommand is never offered.
+EXTRA_WORD='' expect_exactly "dlqcat consume-dlq -G"
 EXTRA_WORD=ma expect_exactly "dlqcat"
 # File arguments complete file names.
 EXTRA_WORD="$SOURCE_DIR/completions/dlqcat.b" expect_exactly "dlqcat produce -l" "$SOURCE_DIR/completions/dlqcat.bash"
+
+# TOPIC arguments: the topics of the cluster named on the line (COMP_LINE, as bash sets it).
+start_broker orders.DLT:2 orders payments
+topics_line() {
+  COMP_LINE="$1 $2"
+  COMP_POINT=${#COMP_LINE}
+  EXTRA_WORD=$2 expect_exactly "$1" "${@:3}"
+}
+topics_line "dlqcat -b $BROKERS consume-dlq -t" "" orders orders.DLT payments
+topics_line "dlqcat -b $BROKERS consume-dlq -t" "or" orders orders.DLT
+topics_line "dlqcat replay -t orders.DLT --brokers $BROKERS --to" "p" payments
+topics_line "dlqcat --brokers=$BROKERS -X socket.timeout.ms=2000 park -t orders.DLT --park-topic" "orders." orders.DLT
+# The broker from the environment, as every command takes it.
+DLQCAT_BROKERS=$BROKERS topics_line "dlqcat inspect-headers --original-topic" "pay" payments
+# A cluster that does not answer: no candidates, no noise, and the shell gets its prompt back
+# well within the 1 s timeout plus start-up.
+started=$SECONDS
+topics_line "dlqcat -b 127.0.0.1:$(closed_port) consume-dlq -t" ""
+((SECONDS - started <= 3)) || fail "topic completion against a closed port took $((SECONDS - started)) s"
+topics_line "dlqcat consume-dlq -t" "" # no broker anywhere
+unset COMP_LINE COMP_POINT
 
 # Every option `dlqcat SUB --help` lists is offered after `dlqcat SUB -`, and every subcommand
 # after `dlqcat`.

@@ -21,6 +21,14 @@ expect_exactly "dlqcat --color " always auto never
 expect_exactly "dlqcat re" replay
 expect_exactly "dlqcat completions " bash fish zsh
 expect_exactly "dlqcat man" # hidden subcommand
+# TOPIC arguments: the topics of the cluster named on the line.
+start_broker orders.DLT:2 orders payments
+expect_exactly "dlqcat -b $BROKERS consume-dlq -t " orders orders.DLT payments
+expect_exactly "dlqcat replay --brokers=$BROKERS -t orders.DLT --to p" payments
+expect_exactly "dlqcat -X socket.timeout.ms=2000 --brokers $BROKERS park --park-topic orders." orders.DLT
+started=$SECONDS
+expect_exactly "dlqcat -b 127.0.0.1:$(closed_port) consume-dlq -t "
+((SECONDS - started <= 3)) || fail "fish topic completion against a closed port took $((SECONDS - started)) s"
 # Every option of `dlqcat SUB --help` is offered after `dlqcat SUB -`.
 for sub in $(help_subcommands); do
   reply=$(offered "dlqcat $sub -")

@@ -18,4 +18,9 @@ expect "dlqcat compact-fix --strategy " "compact +skip"
 expect "dlqcat --color " auto always never
 expect "dlqcat compl" "dlqcat completions"
 expect "dlqcat consume-dlq --dialect spring-" "spring-retry"
+# TOPIC arguments: the topics of the cluster named on the line (global options before the
+# subcommand, which zsh's _arguments has already consumed by then, and after it).
+start_broker orders.DLT:2 orders payments
+expect "dlqcat -b $BROKERS consume-dlq -t " "orders +orders\.DLT +payments"
+expect "dlqcat replay -t orders.DLT --brokers $BROKERS --to pay" "--to payments"
 finish

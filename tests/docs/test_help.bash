@@ -2,8 +2,9 @@
 # with a default show it (CLI11 prints NAME TYPE=DEFAULT when capture_default_str() is set).
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-# Lines of the Options and Positionals sections whose entry has no description text. CLI11 puts
-# the description at column 30, or on the next line indented by 30 when the name is longer.
+# Lines of the Options and Positionals sections whose entry has no description text. CLI11 pads
+# the name to 30 columns and starts the description at column 31, or on the next line indented
+# by 30 when the name does not fit.
 undescribed() {
   "$DLQCAT" "$@" --help | awk '
     function check() { if (pending != "" && !described) print pending }
@@ -13,7 +14,7 @@ undescribed() {
     /^  [^ ]/ {
       check()
       pending = $0
-      described = length($0) > 30 && substr($0, 29, 2) ~ /^ *$/ && substr($0, 31) ~ /[^ ]/
+      described = length($0) > 30 && substr($0, 30, 1) == " " && substr($0, 31, 1) != " "
       next
     }
     substr($0, 1, 30) ~ /^ +$/ && substr($0, 31, 1) ~ /[^ ]/ { described = 1; next }

@@ -205,6 +205,21 @@ TEST_CASE("kafka::Client fails fast when no broker answers")
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(6));
 }
 
+TEST_CASE("kafka::Client::topics lists the cluster's topics, sorted, without Kafka's internal ones")
+{
+  kafka::MockCluster cluster(1);
+  cluster.create_topic("payments", 1);
+  cluster.create_topic("orders.DLT", 3);
+  cluster.create_topic("orders", 1);
+  // The mock keeps group offsets without these topics; a real cluster lists them.
+  cluster.create_topic("__consumer_offsets", 1);
+  cluster.create_topic("__transaction_state", 1);
+  auto config = testing::client_config();
+  config.set("bootstrap.servers", cluster.bootstraps());
+  kafka::Producer producer(config);
+  CHECK(producer.topics(milliseconds(5000)) == std::vector<std::string>{"orders", "orders.DLT", "payments"});
+}
+
 TEST_CASE("kafka::Producer counts records the cluster rejects as failed")
 {
   const auto topic = testing::unique_name("rejected");
