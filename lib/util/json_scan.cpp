@@ -1,7 +1,9 @@
 #include "util/json_scan.hpp"
 
+#include "util/byte_scan.hpp"
 #include "util/utf8.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -173,6 +175,28 @@ private:
     return true;
   }
 
+  // The code point of a \u escape whose backslash and 'u' were read: a high surrogate needs its
+  // low one, a lone low surrogate is an error.
+  bool unicode_escape(uint32_t& cp)
+  {
+    if (!hex4(cp)) {
+      return false;
+    }
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      uint32_t low = 0;
+      if (m_text.substr(m_at, 2) != "\\u") {
+        return false;
+      }
+      m_at += 2;
+      if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) {
+        return false;
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      return true;
+    }
+    return cp < 0xDC00 || cp > 0xDFFF;
+  }
+
   void append_utf8(uint32_t cp)
   {
     if (cp < 0x80) {
@@ -192,52 +216,44 @@ private:
     }
   }
 
-  // A string starting at the opening quote, unescaped into m_buffer (checked only, when the
-  // events do not want it: m_keep false).
+  // Moves m_at to the next quote, backslash or control byte, or to the end, 16 bytes at a time.
+  void skip_plain()
+  {
+    while (m_at < m_text.size()) {
+      char padded[k_scan_block];
+      const unsigned stops = json_stops<false>(block_at(m_text, m_at, padded));
+      if (stops != 0) {
+        m_at += static_cast<size_t>(std::countr_zero(stops));
+        return;
+      }
+      m_at = std::min(m_at + k_scan_block, m_text.size());
+    }
+  }
+
+  // A string starting at the opening quote, unescaped into m_buffer; only checked, when the
+  // events do not want it (m_keep false).
   bool string()
   {
     ++m_at;
     m_buffer.clear();
+    return m_keep ? kept_string() : checked_string();
+  }
+
+  bool kept_string()
+  {
     while (true) {
-      // Skip to the next quote, backslash or control byte 8 bytes at a time; only a run with
-      // non-ASCII bytes needs the UTF-8 check.
       const size_t start = m_at;
-      bool ascii = true;
-      while (m_at < m_text.size()) {
-        if (m_text.size() - m_at >= 8) {
-          uint64_t word = 0;
-          std::memcpy(&word, m_text.data() + m_at, 8);
-          const uint64_t stops = stop_bytes(word);
-          if (stops == 0) {
-            m_at += 8;
-            continue;
-          }
-          if constexpr (std::endian::native == std::endian::little) {
-            m_at += static_cast<size_t>(std::countr_zero(stops)) / 8; // to the first one
-          } // else the byte loop below finds it
-        }
-        const auto c = static_cast<unsigned char>(m_text[m_at]);
-        if (c == '"' || c == '\\' || c < 0x20) {
-          break;
-        }
-        ascii = ascii && c < 0x80;
-        ++m_at;
-      }
+      skip_plain();
       const auto run = m_text.substr(start, m_at - start);
-      if (!ascii && !is_valid_utf8(run)) {
+      if (!is_valid_utf8(run)) {
         return false;
       }
-      if (m_keep) {
-        m_buffer.append(run);
-      }
+      m_buffer.append(run);
       if (m_at == m_text.size()) {
         return false;
       }
       const char c = m_text[m_at++];
       if (c == '"') {
-        if (!m_keep) {
-          m_buffer.clear();
-        }
         return true;
       }
       if (c != '\\' || m_at == m_text.size()) {
@@ -254,21 +270,8 @@ private:
       case 't': m_buffer.push_back('\t'); break;
       case 'u': {
         uint32_t cp = 0;
-        if (!hex4(cp)) {
+        if (!unicode_escape(cp)) {
           return false;
-        }
-        if (cp >= 0xD800 && cp <= 0xDBFF) { // a high surrogate needs its low one
-          uint32_t low = 0;
-          if (m_text.substr(m_at, 2) != "\\u") {
-            return false;
-          }
-          m_at += 2;
-          if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) {
-            return false;
-          }
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return false; // a lone low surrogate
         }
         append_utf8(cp);
         break;
@@ -279,16 +282,45 @@ private:
     }
   }
 
-  // The high bit of each of the 8 bytes that is a quote, a backslash, a control byte or
-  // non-ASCII (the classic "has zero byte" trick on the word XORed with each special byte).
-  // Bytes above a flagged one may be flagged wrongly (a borrow), so only the lowest is exact.
-  static uint64_t stop_bytes(uint64_t word)
+  // The same checks without copying or unescaping: escapes are stepped over where they are,
+  // and the UTF-8 check runs once over the whole string (escapes are ASCII, so this is the same
+  // as checking each run).
+  bool checked_string()
   {
-    constexpr uint64_t ones = 0x0101010101010101ULL;
-    constexpr uint64_t highs = 0x8080808080808080ULL;
-    const auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
-    const uint64_t below_space = (word - ones * 0x20) & ~word & highs; // a byte < 0x20
-    return (word & highs) | below_space | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'));
+    const size_t start = m_at;
+    while (true) {
+      skip_plain();
+      if (m_at == m_text.size()) {
+        return false;
+      }
+      const char c = m_text[m_at++];
+      if (c == '"') {
+        return is_valid_utf8(m_text.substr(start, m_at - 1 - start));
+      }
+      if (c != '\\' || m_at == m_text.size()) {
+        return false;
+      }
+      switch (m_text[m_at++]) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        break;
+      case 'u': {
+        uint32_t cp = 0;
+        if (!unicode_escape(cp)) {
+          return false;
+        }
+        break;
+      }
+      default:
+        return false;
+      }
+    }
   }
 
   static bool digit(char c) { return c >= '0' && c <= '9'; }

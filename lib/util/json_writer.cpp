@@ -1,28 +1,75 @@
 #include "util/json_writer.hpp"
 
 #include "util/base64.hpp"
+#include "util/byte_scan.hpp"
 #include "util/utf8.hpp"
 
+#include <bit>
 #include <charconv>
-#include <cstdint>
 #include <cstring>
 
 namespace dlq::util {
 
 namespace {
 
-constexpr uint64_t k_ones = 0x0101010101010101ULL;
-constexpr uint64_t k_highs = 0x8080808080808080ULL;
-
-// Whether any of the 8 bytes in `block` must be escaped: a control character, '"' or '\\'.
-// Exact (the classic "has a zero byte" test), so that clean blocks are skipped whole.
-constexpr bool
-needs_escape(uint64_t block) noexcept
+// The escape of a byte that JSON does not allow in a string as it is.
+inline void
+append_escape(std::string& out, unsigned char c)
 {
-  const uint64_t control = (block - 0x20 * k_ones) & ~block;
-  const uint64_t quote = block ^ ('"' * k_ones);
-  const uint64_t backslash = block ^ ('\\' * k_ones);
-  return ((control | ((quote - k_ones) & ~quote) | ((backslash - k_ones) & ~backslash)) & k_highs) != 0;
+  static constexpr char k_hex[] = "0123456789abcdef";
+  char escape[6] = {'\\', 0, '0', '0', k_hex[c >> 4], k_hex[c & 0xf]};
+  switch (c) {
+  case '"': escape[1] = '"'; break;
+  case '\\': escape[1] = '\\'; break;
+  case '\n': escape[1] = 'n'; break;
+  case '\r': escape[1] = 'r'; break;
+  case '\t': escape[1] = 't'; break;
+  case '\b': escape[1] = 'b'; break;
+  case '\f': escape[1] = 'f'; break;
+  default:
+    escape[1] = 'u';
+    out.append(escape, sizeof(escape));
+    return;
+  }
+  out.append(escape, 2);
+}
+
+// Appends `text` as a JSON string literal. With `Validate`, also checks that it is UTF-8 in the
+// same pass and returns false (leaving `out` partly written) when it is not. Stack traces and
+// payloads are long runs of plain text between escapes: they are found 16 bytes at a time and
+// appended whole.
+template <bool Validate>
+bool
+append_escaped(std::string& out, std::string_view text)
+{
+  out.push_back('"');
+  const char* run = text.data(); // start of the bytes not yet appended
+  size_t i = 0;
+  while (i < text.size()) {
+    char padded[k_scan_block];
+    const unsigned stops = json_stops<Validate>(block_at(text, i, padded));
+    if (stops == 0) {
+      i += k_scan_block; // past the end only for the padded tail
+      continue;
+    }
+    i += static_cast<size_t>(std::countr_zero(stops));
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (Validate && c >= 0x80) { // a valid sequence is copied as it is
+      const size_t length = utf8_sequence_length(text.substr(i));
+      if (length == 0) {
+        return false;
+      }
+      i += length;
+      continue;
+    }
+    out.append(run, static_cast<size_t>(text.data() + i - run));
+    append_escape(out, c);
+    ++i;
+    run = text.data() + i;
+  }
+  out.append(run, static_cast<size_t>(text.data() + text.size() - run));
+  out.push_back('"');
+  return true;
 }
 
 } // namespace
@@ -30,58 +77,7 @@ needs_escape(uint64_t block) noexcept
 void
 append_json_string(std::string& out, std::string_view text)
 {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run_start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    // Stack traces and payloads are long runs of plain text: skip them 8 bytes at a time.
-    while (text.size() - i >= 8) {
-      uint64_t block;
-      std::memcpy(&block, text.data() + i, 8);
-      if (needs_escape(block)) {
-        break;
-      }
-      i += 8;
-    }
-    if (i >= text.size()) {
-      break;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
-    out.append(text.data() + run_start, i - run_start);
-    run_start = i + 1;
-    switch (c) {
-    case '"':
-      out.append("\\\"");
-      break;
-    case '\\':
-      out.append("\\\\");
-      break;
-    case '\n':
-      out.append("\\n");
-      break;
-    case '\r':
-      out.append("\\r");
-      break;
-    case '\t':
-      out.append("\\t");
-      break;
-    case '\b':
-      out.append("\\b");
-      break;
-    case '\f':
-      out.append("\\f");
-      break;
-    default:
-      out.append("\\u00");
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 0xf]);
-    }
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
-  out.push_back('"');
+  append_escaped<false>(out, text);
 }
 
 void
@@ -89,9 +85,11 @@ append_json_bytes(std::string& out, const std::optional<std::string>& bytes)
 {
   if (!bytes) {
     out.append("null");
-  } else if (is_valid_utf8(*bytes)) {
-    append_json_string(out, *bytes);
-  } else {
+    return;
+  }
+  const size_t start = out.size();
+  if (!append_escaped<true>(out, *bytes)) {
+    out.resize(start);
     out.append("{\"base64\":\"");
     out.append(base64_encode(*bytes));
     out.append("\"}");

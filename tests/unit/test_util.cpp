@@ -86,4 +86,27 @@ TEST_CASE("util::append_json_string finds escapes at every position of long text
   }
 }
 
+TEST_CASE("util::append_json_bytes validates UTF-8 at every position of long text")
+{
+  // Validation runs inside the escaping scan: a bad sequence anywhere, also straddling the
+  // 8-byte blocks, turns the whole value into base64; a good one is copied unchanged.
+  const std::string plain = "at org.example.Worker.run(Worker.java:42)";
+  const std::string good[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xed\x9f\xbf"};
+  const std::string bad[] = {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xac\xed\x00\x05"s};
+  for (size_t position = 0; position <= plain.size(); ++position) {
+    for (const auto& raw : good) {
+      const std::string text = plain.substr(0, position) + raw + "\n" + plain.substr(position);
+      std::string out;
+      append_json_bytes(out, text);
+      CHECK(out == "\"" + plain.substr(0, position) + raw + "\\n" + plain.substr(position) + "\"");
+    }
+    for (const auto& raw : bad) {
+      const std::string text = plain.substr(0, position) + "\t" + raw + plain.substr(position);
+      std::string out = "[";
+      append_json_bytes(out, text);
+      CHECK(out == "[{\"base64\":\"" + base64_encode(text) + "\"}");
+    }
+  }
+}
+
 TEST_SUITE_END();

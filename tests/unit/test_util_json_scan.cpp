@@ -69,7 +69,8 @@ TEST_CASE("util::scan_json strings")
 
   SUBCASE("a special byte at every position of a long string")
   {
-    // The scanner skips 8 bytes at a time: each position of the word must stop it.
+    // The scanner skips 16 bytes at a time: each position of the block must stop it, in kept
+    // and in declined strings alike.
     for (size_t at = 0; at < 40; ++at) {
       for (const std::string& special : {"\\\""s, "\\\\"s, "\xc3\xa9"s}) {
         std::string body(40, 'x');
@@ -83,6 +84,14 @@ TEST_CASE("util::scan_json strings")
       std::string invalid(40, 'x');
       invalid[at] = '\xff';
       CHECK_FALSE(accepts("\"" + invalid + "\""));
+      Recorder declining;
+      declining.skip = true;
+      CHECK_FALSE(scan_json("[\"" + control + "\"]", declining));
+      CHECK_FALSE(scan_json("[\"" + invalid + "\"]", declining));
+      std::string escaped(40, 'x');
+      escaped.insert(at, "\\u00e9\\\"\xc3\xa9\\n");
+      CHECK(events_of("[\"" + escaped + "\", 1]", true) == V{"[", "s", "u1", "]"});
+      CHECK(events_of("[\"" + escaped + "\", 1]") == V{"[", "s" + std::string(40, 'x').insert(at, "\xc3\xa9\"\xc3\xa9\n"), "u1", "]"});
     }
   }
 

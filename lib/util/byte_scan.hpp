@@ -1,0 +1,86 @@
+#pragma once
+
+// Finding the bytes that end a plain run of JSON string text, 16 bytes at a time: the hot loop of
+// writing JSON lines (stack traces, payloads) and of reading envelopes. SSE2 is part of x86-64,
+// so it is always there; other machines get the same answer from two 8-byte words.
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace dlq::util {
+
+constexpr size_t k_scan_block = 16;
+
+// Bit i is set when byte p[i] (of the 16 at p) is a control byte (< 0x20), '"' or '\\', or, with
+// NonAscii, any byte >= 0x80. Bits above the first set one may be set wrongly by the word
+// fallback's borrow; only the lowest is exact, and it is all callers use.
+template <bool NonAscii>
+inline unsigned
+json_stops(const char* p) noexcept
+{
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed: a byte < 0x20 is a control byte, or one >= 0x80 (negative); unsigned: only controls.
+  const __m128i low = NonAscii ? _mm_cmplt_epi8(block, _mm_set1_epi8(0x20))
+                               : _mm_cmpeq_epi8(_mm_subs_epu8(block, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
+  const __m128i quote = _mm_cmpeq_epi8(block, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, backslash))));
+#else
+  static_assert(std::endian::native == std::endian::little, "the lowest set bit must be the first byte");
+  constexpr uint64_t ones = 0x0101010101010101ULL;
+  constexpr uint64_t highs = 0x8080808080808080ULL;
+  const auto word_stops = [](uint64_t word) {
+    const auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
+    const uint64_t control = (word - 0x20 * ones) & ~word & highs;
+    const uint64_t stops = control | has_zero(word ^ ('"' * ones)) | has_zero(word ^ ('\\' * ones))
+                           | (NonAscii ? word & highs : 0);
+    unsigned bits = 0;
+    for (int i = 0; i < 8; ++i) {
+      bits |= static_cast<unsigned>((stops >> (8 * i + 7)) & 1) << i;
+    }
+    return bits;
+  };
+  uint64_t words[2];
+  std::memcpy(words, p, sizeof(words));
+  const unsigned first = word_stops(words[0]);
+  return first != 0 ? first : word_stops(words[1]) << 8;
+#endif
+}
+
+// Bit i is set when byte p[i] (of the 16 at p) is >= 0x80; exact.
+inline unsigned
+non_ascii_bits(const char* p) noexcept
+{
+#if defined(__SSE2__)
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+#else
+  unsigned bits = 0;
+  for (size_t i = 0; i < k_scan_block; ++i) {
+    bits |= static_cast<unsigned>(static_cast<unsigned char>(p[i]) >> 7) << i;
+  }
+  return bits;
+#endif
+}
+
+// The 16 bytes of `text` from `at`, or near its end the rest of them padded with spaces (which
+// neither stop a JSON string nor are non-ASCII) in `padded`.
+inline const char*
+block_at(std::string_view text, size_t at, char (&padded)[k_scan_block]) noexcept
+{
+  const size_t left = text.size() - at;
+  if (left >= k_scan_block) {
+    return text.data() + at;
+  }
+  std::memset(padded, ' ', k_scan_block);
+  std::memcpy(padded, text.data() + at, left);
+  return padded;
+}
+
+} // namespace dlq::util
