@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace dlq::dialect {
 
@@ -31,24 +32,59 @@ struct Owner
   const HeaderSpec* spec = nullptr;
 };
 
-// The dialect owning `name`, preferring `preferred` (the record's current dialect).
-Owner
-find_owner(std::string_view name, int preferred = k_none) noexcept
+// Every header name some dialect owns, with its first owner in k_dialects order. Built once from
+// the tables through find_header (so prefixes still decide), because detection and decoding look
+// up every header of every record.
+const std::unordered_map<std::string_view, Owner>&
+first_owners()
 {
-  if (preferred != k_none) {
+  static const auto k_owners = [] {
+    std::unordered_map<std::string_view, Owner> owners;
+    for (int i = 0; i < static_cast<int>(k_dialects.size()); ++i) {
+      for (const auto& spec : k_dialects[i]->headers) {
+        if (find_header(*k_dialects[i], spec.name) == &spec) {
+          owners.try_emplace(spec.name, Owner{i, &spec});
+        }
+      }
+    }
+    return owners;
+  }();
+  return k_owners;
+}
+
+// The first dialect owning `name`, or none.
+Owner
+first_owner(std::string_view name)
+{
+  const auto& owners = first_owners();
+  const auto it = owners.find(name);
+  return it != owners.end() ? it->second : Owner{};
+}
+
+// The owner of a header whose first owner is `first`, when the record's current dialect
+// `preferred` lists that header too.
+Owner
+prefer(const Owner& first, std::string_view name, int preferred) noexcept
+{
+  if (preferred != k_none && first.dialect != preferred) {
     if (const auto* spec = find_header(*k_dialects[preferred], name)) {
       return {preferred, spec};
     }
   }
-  for (int i = 0; i < static_cast<int>(k_dialects.size()); ++i) {
-    if (i == preferred) {
-      continue;
-    }
-    if (const auto* spec = find_header(*k_dialects[i], name)) {
-      return {i, spec};
-    }
+  return first;
+}
+
+// The first owner of every header of `record`, in header order: detection, decoding and the
+// attempt count all start from these, so each name is looked up once.
+std::vector<Owner>
+first_owners_of(const record::Record& record)
+{
+  std::vector<Owner> owners;
+  owners.reserve(record.headers.size());
+  for (const auto& header : record.headers) {
+    owners.push_back(first_owner(header.name));
   }
-  return {};
+  return owners;
 }
 
 // One header value read by its encoding.
@@ -193,17 +229,15 @@ struct Layers
 };
 
 Layers
-detect(const record::Record& record)
+detect(const std::vector<Owner>& owners)
 {
   std::array<int, k_dialects.size()> last{};
   last.fill(-1);
-  int position = 0;
-  for (const auto& header : record.headers) {
-    const Owner owner = find_owner(header.name);
+  for (int position = 0; position < static_cast<int>(owners.size()); ++position) {
+    const Owner& owner = owners[position];
     if (owner.spec != nullptr && owner.spec->anchor) {
       last[owner.dialect] = position;
     }
-    ++position;
   }
   Layers layers;
   for (int i = 0; i < static_cast<int>(last.size()); ++i) {
@@ -291,6 +325,24 @@ index_of(std::string_view name) noexcept
   return k_none;
 }
 
+// The last attempt count among the headers (by their first owners).
+std::optional<int32_t>
+attempts_from(const record::Record& record, const std::vector<Owner>& owners)
+{
+  std::optional<int32_t> result;
+  for (size_t i = 0; i < owners.size(); ++i) {
+    const Owner& owner = owners[i];
+    if (owner.spec == nullptr || owner.spec->field != Field::Attempts) {
+      continue;
+    }
+    const Value value = read_value(owner.spec, record.headers[i].value);
+    if (value.number) {
+      result = static_cast<int32_t>(*value.number);
+    }
+  }
+  return result;
+}
+
 } // namespace
 
 const HeaderSpec*
@@ -331,7 +383,8 @@ is_known(std::string_view name)
 std::optional<ErrorContext>
 decode(const record::Record& record)
 {
-  const Layers layers = detect(record);
+  const auto owners = first_owners_of(record);
+  const Layers layers = detect(owners);
   if (layers.current == k_none) {
     return decode_envelope(record.value);
   }
@@ -342,8 +395,9 @@ decode(const record::Record& record)
     context.history.emplace_back(k_dialects[i]->name);
   }
   std::array<Slot, size_t(Field::Count)> slots{};
-  for (const auto& header : record.headers) {
-    const Owner owner = find_owner(header.name, layers.current);
+  for (size_t i = 0; i < record.headers.size(); ++i) {
+    const auto& header = record.headers[i];
+    const Owner owner = prefer(owners[i], header.name, layers.current);
     if (owner.spec == nullptr) {
       continue;
     }
@@ -356,7 +410,7 @@ decode(const record::Record& record)
   }
   fill(context, slots);
   if (!context.attempts) {
-    context.attempts = attempts(record);
+    context.attempts = attempts_from(record, owners);
   }
   if (current.finish != nullptr) {
     current.finish(context);
@@ -367,11 +421,13 @@ decode(const record::Record& record)
 std::vector<TypedHeader>
 describe_headers(const record::Record& record)
 {
-  const int current = detect(record).current;
+  const auto owners = first_owners_of(record);
+  const int current = detect(owners).current;
   std::vector<TypedHeader> typed;
   typed.reserve(record.headers.size());
-  for (const auto& header : record.headers) {
-    const Owner owner = find_owner(header.name, current);
+  for (size_t i = 0; i < record.headers.size(); ++i) {
+    const auto& header = record.headers[i];
+    const Owner owner = prefer(owners[i], header.name, current);
     const Value value = read_value(owner.spec, header.value);
     TypedHeader entry;
     entry.name = header.name;
@@ -389,18 +445,7 @@ describe_headers(const record::Record& record)
 std::optional<int32_t>
 attempts(const record::Record& record)
 {
-  std::optional<int32_t> result;
-  for (const auto& header : record.headers) {
-    const Owner owner = find_owner(header.name);
-    if (owner.spec == nullptr || owner.spec->field != Field::Attempts) {
-      continue;
-    }
-    const Value value = read_value(owner.spec, header.value);
-    if (value.number) {
-      result = static_cast<int32_t>(*value.number);
-    }
-  }
-  return result;
+  return attempts_from(record, first_owners_of(record));
 }
 
 void
@@ -421,7 +466,7 @@ encode(std::string_view dialect, const ErrorContext& context, record::Record& re
 bool
 is_error_header(std::string_view header_name)
 {
-  const Owner owner = find_owner(header_name);
+  const Owner owner = first_owner(header_name);
   return owner.spec != nullptr && owner.spec->error;
 }
 
