@@ -58,65 +58,87 @@ apply_offset_args(const std::vector<std::string>& args, ReadOptions& options)
   }
 }
 
-void
-EndTracker::track(const std::string& topic, int32_t partition, int64_t start, int64_t high)
+EndTracker::State&
+EndTracker::state(std::string_view topic, int32_t partition)
 {
-  const Key key{topic, partition};
-  m_high[key] = high;
+  if (m_last == m_states.end() || m_last->first.second != partition || m_last->first.first != topic) {
+    m_last = m_states.find(std::pair{topic, partition});
+    if (m_last == m_states.end()) {
+      m_last = m_states.try_emplace({std::string(topic), partition}).first;
+    }
+  }
+  return m_last->second;
+}
+
+const EndTracker::State*
+EndTracker::find(std::string_view topic, int32_t partition) const
+{
+  const auto it = m_states.find(std::pair{topic, partition});
+  return it == m_states.end() ? nullptr : &it->second;
+}
+
+void
+EndTracker::track(std::string_view topic, int32_t partition, int64_t start, int64_t high)
+{
+  set_high(topic, partition, high);
   if (start >= high) {
-    m_done.insert(key);
+    mark_done(topic, partition);
   }
 }
 
 void
-EndTracker::set_high(const std::string& topic, int32_t partition, int64_t high)
+EndTracker::set_high(std::string_view topic, int32_t partition, int64_t high)
 {
-  m_high[{topic, partition}] = high;
+  auto& state = this->state(topic, partition);
+  m_tracked += state.high ? 0 : 1;
+  state.high = high;
 }
 
 bool
-EndTracker::accept(const std::string& topic, int32_t partition, int64_t offset)
+EndTracker::accept(std::string_view topic, int32_t partition, int64_t offset)
 {
-  const Key key{topic, partition};
-  const auto it = m_high.find(key);
-  if (it == m_high.end()) {
+  auto& state = this->state(topic, partition);
+  if (!state.high) {
     return true; // not tracked: no end
   }
-  if (m_done.count(key) != 0 || offset >= it->second) {
-    m_done.insert(key);
+  if (state.done || offset >= *state.high) {
+    state.done = true;
     return false;
   }
-  if (offset + 1 >= it->second) {
-    m_done.insert(key);
+  if (offset + 1 >= *state.high) {
+    state.done = true;
   }
   return true;
 }
 
 void
-EndTracker::mark_done(const std::string& topic, int32_t partition)
+EndTracker::mark_done(std::string_view topic, int32_t partition)
 {
-  m_done.insert({topic, partition});
+  state(topic, partition).done = true;
 }
 
 void
-EndTracker::reopen(const std::string& topic, int32_t partition)
+EndTracker::reopen(std::string_view topic, int32_t partition)
 {
-  m_done.erase({topic, partition});
+  state(topic, partition).done = false;
 }
 
 bool
-EndTracker::is_done(const std::string& topic, int32_t partition) const
+EndTracker::is_done(std::string_view topic, int32_t partition) const
 {
-  return m_done.count({topic, partition}) != 0;
+  const auto* state = find(topic, partition);
+  return state != nullptr && state->done;
 }
 
 bool
 EndTracker::all_done(const std::vector<std::pair<std::string, int32_t>>& scope) const
 {
   if (scope.empty()) {
-    return std::all_of(m_high.begin(), m_high.end(), [&](const auto& entry) { return m_done.count(entry.first) != 0; });
+    return std::all_of(m_states.begin(), m_states.end(), [](const auto& entry) {
+      return !entry.second.high || entry.second.done;
+    });
   }
-  return std::all_of(scope.begin(), scope.end(), [&](const Key& key) { return m_done.count(key) != 0; });
+  return std::all_of(scope.begin(), scope.end(), [&](const auto& key) { return is_done(key.first, key.second); });
 }
 
 RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_options(std::move(options))
@@ -323,7 +345,7 @@ RecordSource::next()
       continue;
     }
     const auto& message = *m_message;
-    const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
+    const std::string_view topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
     if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (m_options.stop_at_end) {
         m_ends.mark_done(topic, message.partition);

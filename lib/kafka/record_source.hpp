@@ -11,7 +11,7 @@
 
 #include <map>
 #include <optional>
-#include <set>
+#include <string_view>
 
 namespace dlq::kafka {
 
@@ -38,22 +38,42 @@ void apply_offset_args(const std::vector<std::string>& args, ReadOptions& option
 class EndTracker
 {
 public:
+  EndTracker() = default;
+  EndTracker(const EndTracker&) = delete; // m_last points into m_states
+  EndTracker& operator=(const EndTracker&) = delete;
+
   // `high` is the snapshotted end offset. A partition with nothing to read is done at once.
-  void track(const std::string& topic, int32_t partition, int64_t start, int64_t high);
-  void set_high(const std::string& topic, int32_t partition, int64_t high);
+  void track(std::string_view topic, int32_t partition, int64_t start, int64_t high);
+  void set_high(std::string_view topic, int32_t partition, int64_t high);
   // Called for each record; false if the record lies past the snapshot (to be skipped).
-  bool accept(const std::string& topic, int32_t partition, int64_t offset);
-  void mark_done(const std::string& topic, int32_t partition);
-  void reopen(const std::string& topic, int32_t partition); // read again after a rewind
-  bool is_done(const std::string& topic, int32_t partition) const;
+  bool accept(std::string_view topic, int32_t partition, int64_t offset);
+  void mark_done(std::string_view topic, int32_t partition);
+  void reopen(std::string_view topic, int32_t partition); // read again after a rewind
+  bool is_done(std::string_view topic, int32_t partition) const;
   // True when every tracked partition in `scope` is done (scope empty = all tracked).
   bool all_done(const std::vector<std::pair<std::string, int32_t>>& scope = {}) const;
-  bool empty() const noexcept { return m_high.empty(); }
+  bool empty() const noexcept { return m_tracked == 0; }
 
 private:
-  using Key = std::pair<std::string, int32_t>;
-  std::map<Key, int64_t> m_high;
-  std::set<Key> m_done;
+  struct State
+  {
+    std::optional<int64_t> high; // none: not tracked (no end), though it may be done
+    bool done = false;
+  };
+  // Looked up by (topic view, partition) for every record, so without building a key.
+  struct KeyLess
+  {
+    using is_transparent = void;
+    static std::pair<std::string_view, int32_t> view(const auto& key) { return {key.first, key.second}; }
+    bool operator()(const auto& a, const auto& b) const { return view(a) < view(b); }
+  };
+  using States = std::map<std::pair<std::string, int32_t>, State, KeyLess>;
+  State& state(std::string_view topic, int32_t partition);
+  const State* find(std::string_view topic, int32_t partition) const;
+
+  States m_states;
+  size_t m_tracked = 0;
+  States::iterator m_last = m_states.end(); // records come in runs from one partition
 };
 
 class RecordSource

@@ -5,10 +5,10 @@
 // A failed delivery stays pending, so no commit ever passes a record that was not delivered.
 
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,15 +18,18 @@ class OffsetTracker
 {
 public:
   using Partition = std::pair<std::string, int32_t>;
+  // A partition's place in the tracker: stable for the tracker's life (forget() keeps the slot),
+  // so that a record in flight can name its partition without a copy of the topic name.
+  using Slot = size_t;
 
-  OffsetTracker() = default;
-  OffsetTracker(const OffsetTracker&) = delete; // m_last points into m_partitions
-  OffsetTracker& operator=(const OffsetTracker&) = delete;
+  Slot slot(std::string_view topic, int32_t partition);
+  const Partition& partition(Slot slot) const { return m_states[slot].partition; }
 
   // A record was read and is now in flight (produced, not yet acknowledged).
-  void begin(const Partition& partition, int64_t offset);
-  // Its delivery was acknowledged, or it needed none.
-  void finish(const Partition& partition, int64_t offset);
+  void begin(Slot slot, int64_t offset);
+  // Its delivery was acknowledged, or it needed none. An offset that is not in flight (its
+  // partition was forgotten meanwhile) changes nothing.
+  void finish(Slot slot, int64_t offset);
 
   // For each partition with progress since the last call, the next offset to commit. Marks
   // them as taken, so a later call returns only new progress.
@@ -41,17 +44,26 @@ public:
   void forget(const Partition& partition); // revoked: no longer ours
 
 private:
+  struct InFlight
+  {
+    int64_t offset;
+    bool done;
+  };
   struct State
   {
-    std::set<int64_t> in_flight;
-    int64_t next = -1;      // highest offset begun + 1
+    Partition partition;
+    // Offsets begun, ascending; the first is never done (done ones are dropped from the front).
+    // Records come in offset order, so this is a queue: no allocation per record.
+    std::deque<InFlight> in_flight;
+    size_t pending = 0;     // entries of in_flight not done
+    int64_t next = -1;      // highest offset begun + 1; -1: nothing tracked
     int64_t committed = -1; // last value returned by take_committable
   };
-  State& state(const Partition& partition);
+  static bool by_offset(const InFlight& entry, int64_t offset) noexcept;
+  static std::optional<int64_t> committable(const State& state);
 
-  std::map<Partition, State> m_partitions;
-  // The last partition used: records come in runs from one partition (map nodes never move).
-  std::map<Partition, State>::iterator m_last = m_partitions.end();
+  std::vector<State> m_states;
+  Slot m_last = 0; // the slot looked up last: records come in runs from one partition
 };
 
 } // namespace dlq::retry

@@ -95,10 +95,26 @@ make_parked(const record::Record& dead_letter, const std::string& park_topic, co
   return parked;
 }
 
-Decision
-plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms)
+namespace {
+
+// Copies `header` into slot `index` of `headers`, reusing the slot's buffers when it has one.
+void
+put_header(std::vector<record::Header>& headers, size_t index, const record::Header& header)
 {
-  Decision decision;
+  if (index < headers.size()) {
+    headers[index] = header;
+  } else {
+    headers.push_back(header);
+  }
+}
+
+} // namespace
+
+void
+plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms,
+     Decision& decision)
+{
+  decision.reason.clear();
   if (error != nullptr && error->attempts) {
     decision.attempts = *error->attempts;
   } else {
@@ -109,21 +125,24 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
     decision.action = Action::Park;
     decision.reason = fmt::format("attempts {} reached --max-attempts {}", decision.attempts, policy.max_attempts);
     decision.output = make_parked(dead_letter, policy.park_topic, decision.reason, now_ms);
-    return decision;
+    return;
   }
 
-  std::optional<std::string> target = policy.to_topic;
-  if (!target && error != nullptr && error->original.topic && !error->original.topic->empty()) {
-    target = error->original.topic;
+  const std::string* target = policy.to_topic ? &*policy.to_topic : nullptr;
+  if (target == nullptr && error != nullptr && error->original.topic && !error->original.topic->empty()) {
+    target = &*error->original.topic;
   }
-  if (!target) {
+  if (target == nullptr) {
     decision.action = Action::Skip;
     decision.reason = "no original topic in its headers and no --to";
-    return decision;
+    return;
   }
 
+  // Assigned field by field into the previous decision's buffers: replay plans every record.
   auto& out = decision.output;
   out.topic = *target;
+  out.offset = -1;
+  out.timestamp_type = record::TimestampType::NotAvailable;
   out.key = dead_letter.key;
   out.value = dead_letter.value;
   if (policy.unwrap) {
@@ -140,7 +159,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
     const bool has_original = error != nullptr && error->original.timestamp && *error->original.timestamp >= 0;
     out.timestamp = has_original ? *error->original.timestamp : dead_letter.timestamp;
   }
-  out.headers.reserve(dead_letter.headers.size() + 1);
+  size_t kept = 0;
   for (const auto& header : dead_letter.headers) {
     if (header.name == policy.retry_header) {
       continue; // replaced below
@@ -148,11 +167,19 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
     if (!policy.keep_error_headers && dialect::is_error_header(header.name)) {
       continue;
     }
-    out.headers.push_back(header);
+    put_header(out.headers, kept++, header);
   }
-  out.headers.push_back({policy.retry_header, std::to_string(decision.attempts + 1)});
+  put_header(out.headers, kept++, {policy.retry_header, std::to_string(decision.attempts + 1)});
+  out.headers.resize(kept);
   update_json_header_types(out.headers, policy.retry_header);
   decision.action = Action::Replay;
+}
+
+Decision
+plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms)
+{
+  Decision decision;
+  plan(dead_letter, error, policy, now_ms, decision);
   return decision;
 }
 

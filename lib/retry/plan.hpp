@@ -35,6 +35,9 @@ struct Decision
 
 // `now_ms` stamps dlqcat.parked.at. `error` is the record's decoded context (may be nullptr).
 Decision plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms);
+// The same into `decision`, reusing its buffers (replay plans every record of a DLQ).
+void plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms,
+          Decision& decision);
 
 // A record moved to the parking lot: the dead letter unchanged plus dlqcat.parked.reason,
 // dlqcat.parked.at (ISO 8601 UTC) and dlqcat.parked.source (topic-partition@offset).

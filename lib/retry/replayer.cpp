@@ -11,14 +11,15 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <deque>
 #include <thread>
-#include <unordered_map>
 
 namespace dlq::retry {
 
 using kafka::milliseconds;
 using Clock = std::chrono::steady_clock;
 using Partition = OffsetTracker::Partition;
+using Slot = OffsetTracker::Slot;
 
 namespace {
 
@@ -57,9 +58,51 @@ count(Counts& counts, std::string_view name)
 // What one produced record stands for, until its delivery report arrives.
 struct InFlight
 {
-  Partition source;
+  Slot source = 0;
   int64_t offset = 0;
   Action action = Action::Replay;
+  bool pending = true;
+};
+
+// The records handed to the producer, by token. Tokens are consecutive and delivery reports
+// come back nearly in their order, so this is a queue: no allocation per record.
+class InFlightWindow
+{
+public:
+  // The token that the record's delivery report will carry.
+  uint64_t add(const InFlight& entry)
+  {
+    m_entries.push_back(entry);
+    return m_first + m_entries.size() - 1;
+  }
+
+  // The record `token` stands for, no longer in flight; std::nullopt if it is not in flight
+  // (cleared meanwhile, or already taken).
+  std::optional<InFlight> take(uint64_t token)
+  {
+    if (token < m_first || token - m_first >= m_entries.size() || !m_entries[token - m_first].pending) {
+      return std::nullopt;
+    }
+    auto& entry = m_entries[token - m_first];
+    entry.pending = false;
+    const InFlight taken = entry;
+    while (!m_entries.empty() && !m_entries.front().pending) {
+      m_entries.pop_front();
+      ++m_first;
+    }
+    return taken;
+  }
+
+  // Forget every record in flight: their reports, should they come, are ignored.
+  void clear()
+  {
+    m_first += m_entries.size();
+    m_entries.clear();
+  }
+
+private:
+  std::deque<InFlight> m_entries;
+  uint64_t m_first = 1; // token of m_entries.front()
 };
 
 } // namespace
@@ -168,7 +211,7 @@ private:
   void handle(const record::Record& record)
   {
     ++m_stats.read;
-    const Partition source{record.topic, record.partition};
+    const Slot source = m_tracker.slot(record.topic, record.partition);
     const auto error = dialect::decode(record);
     const ErrorContext* context = error ? &*error : nullptr;
     if (!matches(m_options.filter, record, context)) {
@@ -176,13 +219,13 @@ private:
       account_without_produce(source, record.offset);
       return;
     }
-    Decision decision;
+    Decision& decision = m_decision;
     if (m_options.park_matching) {
       decision.action = Action::Park;
       decision.reason = "matched the park filters";
       decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, now_ms());
     } else {
-      decision = plan(record, context, m_options.policy, now_ms());
+      plan(record, context, m_options.policy, now_ms(), decision);
     }
     std::string_view exception = "-";
     if (context != nullptr && (context->exception.cause_class || context->exception.class_name)) {
@@ -197,7 +240,7 @@ private:
     }
     resolve_partition(decision.output);
     count(m_stats.by_target, decision.output.topic);
-    ++m_stats.by_partition[{decision.output.topic, decision.output.partition}];
+    count_partition(decision.output.topic, decision.output.partition);
     if (m_options.dry_run) {
       ++(decision.action == Action::Park ? m_stats.parked : m_stats.replayed);
       return;
@@ -206,14 +249,28 @@ private:
     produce(decision, source, record.offset);
   }
 
-  void account_without_produce(const Partition& source, int64_t offset)
+  void account_without_produce(Slot source, int64_t offset)
   {
     if (m_options.dry_run) {
       return;
     }
-    m_tracker.begin(source, offset);
-    m_tracker.finish(source, offset);
-    note_transaction_position(source, offset);
+    if (m_options.transactional) {
+      note_transaction_position(source, offset);
+    } else {
+      m_tracker.begin(source, offset);
+      m_tracker.finish(source, offset);
+    }
+  }
+
+  // by_partition, without building its key for every record: they come in runs.
+  void count_partition(const std::string& topic, int32_t partition)
+  {
+    auto& counts = m_stats.by_partition;
+    if (m_last_partition == counts.end() || m_last_partition->first.second != partition
+        || m_last_partition->first.first != topic) {
+      m_last_partition = counts.try_emplace({topic, partition}, 0).first;
+    }
+    ++m_last_partition->second;
   }
 
   // --keep-partition must exist on the target; keyed records get the Java client's partition.
@@ -255,37 +312,39 @@ private:
     }
   }
 
-  void produce(const Decision& decision, const Partition& source, int64_t offset)
+  void produce(const Decision& decision, Slot source, int64_t offset)
   {
-    const uint64_t token = ++m_next_token;
-    m_in_flight.emplace(token, InFlight{source, offset, decision.action});
-    m_tracker.begin(source, offset);
-    note_transaction_position(source, offset);
-    ++m_transaction_records;
+    const uint64_t token = m_in_flight.add({source, offset, decision.action});
+    if (m_options.transactional) {
+      note_transaction_position(source, offset);
+      ++m_transaction_records;
+    } else {
+      m_tracker.begin(source, offset);
+    }
     const auto err = m_producer->produce(decision.output, token);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       // Refused at once (too large, unknown partition): it stays pending, so its offset is never
       // committed and a rerun meets it again. A transaction cannot pass it by: stop.
-      m_in_flight.erase(token);
+      m_in_flight.take(token);
       ++m_stats.failed;
       if (m_options.transactional) {
-        throw DeliveryError(fmt::format("{} [{}] @ {} refused by the producer: {}", source.first, source.second, offset,
-                                        rd_kafka_err2str(err)));
+        const auto& [topic, partition] = m_tracker.partition(source);
+        throw DeliveryError(
+          fmt::format("{} [{}] @ {} refused by the producer: {}", topic, partition, offset, rd_kafka_err2str(err)));
       }
     }
-    if (m_next_token % k_poll_every == 0) {
+    if (token % k_poll_every == 0) {
       m_producer->poll(milliseconds(0));
     }
   }
 
   void on_delivery(const kafka::DeliveryReport& report)
   {
-    const auto it = m_in_flight.find(report.token);
-    if (it == m_in_flight.end()) {
+    const auto taken = m_in_flight.take(report.token);
+    if (!taken) {
       return;
     }
-    const auto done = it->second;
-    m_in_flight.erase(it);
+    const InFlight& done = *taken;
     if (report.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (!m_options.transactional) {
         ++m_stats.failed; // transactional: the commit fails, and the records are produced again
@@ -420,18 +479,16 @@ private:
     }
     for (const auto& partition : revoked) {
       m_tracker.forget(partition);
-      m_transaction_start.erase(partition);
-      m_transaction_next.erase(partition);
+      const Slot slot = m_tracker.slot(partition.first, partition.second);
+      m_transaction_start.erase(slot);
+      m_transaction_next.erase(slot);
     }
   }
 
   // --- transactions -------------------------------------------------------------------------
 
-  void note_transaction_position(const Partition& source, int64_t offset)
+  void note_transaction_position(Slot source, int64_t offset)
   {
-    if (!m_options.transactional) {
-      return;
-    }
     m_transaction_start.try_emplace(source, offset);
     m_transaction_next[source] = offset + 1;
   }
@@ -493,8 +550,9 @@ private:
   kafka::ErrorPtr send_offsets()
   {
     std::vector<kafka::TopicPartition> list;
-    for (const auto& [partition, next] : m_transaction_next) {
-      list.push_back({partition.first, partition.second, next});
+    for (const auto& [slot, next] : m_transaction_next) {
+      const auto& [topic, partition] = m_tracker.partition(slot);
+      list.push_back({topic, partition, next});
     }
     const auto offsets = kafka::to_partition_list(list);
     kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(m_source->consumer().handle()));
@@ -507,8 +565,9 @@ private:
     check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
     ++m_stats.aborted_transactions;
     m_in_flight.clear();
-    for (const auto& [partition, offset] : m_transaction_start) {
-      m_source->rewind(partition.first, partition.second, offset);
+    for (const auto& [slot, offset] : m_transaction_start) {
+      const auto& [topic, partition] = m_tracker.partition(slot);
+      m_source->rewind(topic, partition, offset);
     }
     m_transaction_start.clear();
     m_transaction_next.clear();
@@ -520,11 +579,13 @@ private:
   std::unique_ptr<kafka::RecordSource> m_source;
   std::unique_ptr<kafka::Producer> m_producer;
   std::optional<TokenBucket> m_bucket;
+  // Source partitions by slot; without transactions, also what may be committed.
   OffsetTracker m_tracker;
-  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  InFlightWindow m_in_flight;
   std::map<std::string, int32_t> m_partition_counts;
-  uint64_t m_next_token = 0;
+  Decision m_decision; // reused from record to record
   ReplayStats m_stats;
+  decltype(m_stats.by_partition)::iterator m_last_partition = m_stats.by_partition.end();
   bool m_finished = false;
 
   bool m_transaction_open = false;
@@ -532,8 +593,8 @@ private:
   size_t m_transaction_records = 0;
   uint64_t m_transaction_replayed = 0;
   uint64_t m_transaction_parked = 0;
-  std::map<Partition, int64_t> m_transaction_start; // first offset read in this transaction
-  std::map<Partition, int64_t> m_transaction_next;   // offset after the last one read
+  std::map<Slot, int64_t> m_transaction_start; // first offset read in this transaction
+  std::map<Slot, int64_t> m_transaction_next;   // offset after the last one read
 };
 
 Replayer::Replayer(const kafka::ClientConfig& config, ReplayOptions options)

@@ -148,19 +148,46 @@ TEST_CASE("retry::OffsetTracker commits only past acknowledged records")
 {
   OffsetTracker tracker;
   const OffsetTracker::Partition p{"dlq", 0};
-  tracker.begin(p, 0);
-  tracker.begin(p, 1);
-  tracker.begin(p, 2);
-  CHECK(tracker.take_committable() == std::vector<std::pair<OffsetTracker::Partition, int64_t>>{{p, 0}});
-  tracker.finish(p, 1);
+  using Committable = std::vector<std::pair<OffsetTracker::Partition, int64_t>>;
+  const auto slot = tracker.slot("dlq", 0);
+  CHECK(tracker.slot("dlq", 0) == slot);
+  CHECK(tracker.slot("dlq", 1) != slot);
+  CHECK(tracker.partition(slot) == p);
+  tracker.begin(slot, 0);
+  tracker.begin(slot, 1);
+  tracker.begin(slot, 2);
+  CHECK(tracker.take_committable() == Committable{{p, 0}});
+  tracker.finish(slot, 1);
   CHECK(tracker.take_committable().empty()); // 0 still in flight
-  tracker.finish(p, 0);
-  CHECK(tracker.take_committable() == std::vector<std::pair<OffsetTracker::Partition, int64_t>>{{p, 2}});
+  tracker.finish(slot, 0);
+  CHECK(tracker.take_committable() == Committable{{p, 2}});
   CHECK(tracker.pending() == 1);
-  tracker.finish(p, 2);
+  tracker.finish(slot, 2);
   CHECK(tracker.committable(p) == 3);
-  tracker.forget(p);
-  CHECK_FALSE(tracker.committable(p).has_value());
+
+  SUBCASE("a record read again after a rewind is in flight again")
+  {
+    tracker.begin(slot, 1);
+    CHECK(tracker.committable(p) == 1);
+    tracker.begin(slot, 2);
+    tracker.finish(slot, 1);
+    CHECK(tracker.committable(p) == 2);
+    tracker.finish(slot, 2);
+    CHECK(tracker.committable(p) == 3);
+    CHECK(tracker.pending() == 0);
+  }
+  SUBCASE("a forgotten partition starts afresh, and late reports for it change nothing")
+  {
+    tracker.begin(slot, 3);
+    tracker.forget(p);
+    CHECK_FALSE(tracker.committable(p).has_value());
+    CHECK(tracker.pending() == 0);
+    tracker.finish(slot, 3);
+    CHECK_FALSE(tracker.committable(p).has_value());
+    CHECK(tracker.slot("dlq", 0) == slot);
+    tracker.begin(slot, 10);
+    CHECK(tracker.committable(p) == 10);
+  }
 }
 
 TEST_CASE("retry::TokenBucket")
