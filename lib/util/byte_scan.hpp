@@ -18,21 +18,13 @@ namespace dlq::util {
 constexpr size_t k_scan_block = 16;
 
 // Bit i is set when byte p[i] (of the 16 at p) is a control byte (< 0x20), '"' or '\\', or, with
-// NonAscii, any byte >= 0x80. Bits above the first set one may be set wrongly by the word
-// fallback's borrow; only the lowest is exact, and it is all callers use.
+// NonAscii, any byte >= 0x80; from two 8-byte words, for machines without SSE2. Bits above the
+// first set one may be set wrongly (the borrow of the "has a zero byte" test): only the lowest
+// is exact, and it is all callers use.
 template <bool NonAscii>
 inline unsigned
-json_stops(const char* p) noexcept
+json_stops_portable(const char* p) noexcept
 {
-#if defined(__SSE2__)
-  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Signed: a byte < 0x20 is a control byte, or one >= 0x80 (negative); unsigned: only controls.
-  const __m128i low = NonAscii ? _mm_cmplt_epi8(block, _mm_set1_epi8(0x20))
-                               : _mm_cmpeq_epi8(_mm_subs_epu8(block, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
-  const __m128i quote = _mm_cmpeq_epi8(block, _mm_set1_epi8('"'));
-  const __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, backslash))));
-#else
   static_assert(std::endian::native == std::endian::little, "the lowest set bit must be the first byte");
   constexpr uint64_t ones = 0x0101010101010101ULL;
   constexpr uint64_t highs = 0x8080808080808080ULL;
@@ -51,6 +43,23 @@ json_stops(const char* p) noexcept
   std::memcpy(words, p, sizeof(words));
   const unsigned first = word_stops(words[0]);
   return first != 0 ? first : word_stops(words[1]) << 8;
+}
+
+// The same stops, exact in every bit where SSE2 (part of x86-64) is there.
+template <bool NonAscii>
+inline unsigned
+json_stops(const char* p) noexcept
+{
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed: a byte < 0x20 is a control byte, or one >= 0x80 (negative); unsigned: only controls.
+  const __m128i low = NonAscii ? _mm_cmplt_epi8(block, _mm_set1_epi8(0x20))
+                               : _mm_cmpeq_epi8(_mm_subs_epu8(block, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
+  const __m128i quote = _mm_cmpeq_epi8(block, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, backslash))));
+#else
+  return json_stops_portable<NonAscii>(p);
 #endif
 }
 

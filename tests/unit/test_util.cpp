@@ -1,8 +1,12 @@
 #include "util/base64.hpp"
+#include "util/byte_scan.hpp"
 #include "util/json_writer.hpp"
 #include "util/utf8.hpp"
 
 #include <doctest/doctest.h>
+
+#include <bit>
+#include <cstring>
 
 using namespace dlq::util;
 using namespace std::string_literals;
@@ -105,6 +109,35 @@ TEST_CASE("util::append_json_bytes validates UTF-8 at every position of long tex
       std::string out = "[";
       append_json_bytes(out, text);
       CHECK(out == "[{\"base64\":\"" + base64_encode(text) + "\"}");
+    }
+  }
+}
+
+TEST_CASE("util::json_stops finds the first stop byte, with SSE2 and without")
+{
+  // Every byte value at every position of a block of plain text, and a second stop after it:
+  // both implementations must give the position of the first stop (bits above it may differ).
+  const auto first = [](unsigned bits) { return bits == 0 ? 16 : std::countr_zero(bits); };
+  for (int value = 0; value < 256; ++value) {
+    const auto c = static_cast<unsigned char>(value);
+    const bool stop = c < 0x20 || c == '"' || c == '\\';
+    const bool non_ascii = c >= 0x80;
+    for (int at = 0; at < 16; ++at) {
+      char block[16];
+      std::memset(block, 'a', sizeof(block));
+      block[at] = static_cast<char>(c);
+      if (at < 15) {
+        block[15] = '"';
+      }
+      CAPTURE(value);
+      CAPTURE(at);
+      const int plain = stop ? at : (at < 15 ? 15 : 16);
+      const int strict = stop || non_ascii ? at : (at < 15 ? 15 : 16);
+      CHECK(first(json_stops<false>(block)) == plain);
+      CHECK(first(json_stops_portable<false>(block)) == plain);
+      CHECK(first(json_stops<true>(block)) == strict);
+      CHECK(first(json_stops_portable<true>(block)) == strict);
+      CHECK(first(non_ascii_bits(block)) == (non_ascii ? at : 16));
     }
   }
 }
