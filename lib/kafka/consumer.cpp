@@ -22,6 +22,7 @@ Consumer::Consumer(const ClientConfig& config, RebalanceCallback on_rebalance)
   create(RD_KAFKA_CONSUMER, config);
   // Serve everything (rebalances, errors, logs) from consumer_poll().
   rd_kafka_poll_set_consumer(m_handle.get());
+  m_queue.reset(rd_kafka_queue_get_consumer(m_handle.get()));
 }
 
 Consumer::~Consumer()
@@ -177,6 +178,32 @@ Consumer::assignment() const
     result.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
   }
   return result;
+}
+
+size_t
+Consumer::queued() const noexcept
+{
+  return m_queue ? rd_kafka_queue_length(m_queue.get()) : 0;
+}
+
+void
+Consumer::wake_fetchers()
+{
+  std::vector<TopicPartition> partitions;
+  try {
+    partitions = assignment();
+  } catch (const KafkaError&) {
+    return; // closing: nothing to wake
+  }
+  if (partitions.empty()) {
+    return;
+  }
+  for (auto& partition : partitions) {
+    partition.offset = RD_KAFKA_OFFSET_END; // as a timestamp: "latest", which every broker answers
+  }
+  // One request per leader broker, sent together. Best effort: an error changes nothing here.
+  const auto list = to_partition_list(partitions);
+  rd_kafka_offsets_for_times(m_handle.get(), list.get(), 500);
 }
 
 } // namespace dlq::kafka

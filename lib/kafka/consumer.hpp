@@ -48,12 +48,19 @@ public:
 
   std::vector<TopicPartition> assignment() const;
 
+  // Messages (and events) fetched and waiting to be polled.
+  size_t queued() const noexcept;
+  // Sends the leader of each assigned partition a ListOffsets request and ignores the answer:
+  // the request wakes the broker thread that fetches from that leader (see RecordSource).
+  void wake_fetchers();
+
 private:
   void configure(rd_kafka_conf_t* conf) override;
   void serve_events() override;
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
   RebalanceCallback m_on_rebalance;
+  QueuePtr m_queue; // the consumer queue poll() reads (destroyed before the handle)
   bool m_closed = false;
   bool m_started = false; // assign() or subscribe() was called: records may be waiting
 };

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 namespace dlq::kafka {
@@ -15,6 +16,22 @@ namespace {
 
 // The "end offset" of a partition that only e@ can end.
 constexpr int64_t k_no_end = std::numeric_limits<int64_t>::max();
+
+// Prefetch bounds (bench/: peak RSS against wall time on W1 and W2).
+constexpr size_t k_prefetch_records = 4000;
+constexpr int64_t k_fetch_bytes = 4 << 20;
+
+// librdkafka refuses a fetch.max.bytes below message.max.bytes (default 1,000,000). A value that
+// is not a number is left for librdkafka to reject in its own words.
+int64_t
+message_max_bytes(const ClientConfig& config)
+{
+  int64_t bytes = 1000000;
+  if (const auto* value = config.find("message.max.bytes")) {
+    std::from_chars(value->data(), value->data() + value->size(), bytes);
+  }
+  return bytes;
+}
 
 // The start offset as librdkafka takes it; std::nullopt for s@, which needs a broker lookup.
 std::optional<int64_t>
@@ -92,6 +109,7 @@ EndTracker::set_high(std::string_view topic, int32_t partition, int64_t high)
   auto& state = this->state(topic, partition);
   m_tracked += state.high ? 0 : 1;
   state.high = high;
+  ++m_changes;
 }
 
 bool
@@ -101,12 +119,17 @@ EndTracker::accept(std::string_view topic, int32_t partition, int64_t offset)
   if (!state.high) {
     return true; // not tracked: no end
   }
-  if (state.done || offset >= *state.high) {
+  if (state.done) {
+    return false;
+  }
+  if (offset >= *state.high) {
     state.done = true;
+    ++m_changes;
     return false;
   }
   if (offset + 1 >= *state.high) {
     state.done = true;
+    ++m_changes;
   }
   return true;
 }
@@ -114,13 +137,17 @@ EndTracker::accept(std::string_view topic, int32_t partition, int64_t offset)
 void
 EndTracker::mark_done(std::string_view topic, int32_t partition)
 {
-  state(topic, partition).done = true;
+  auto& state = this->state(topic, partition);
+  m_changes += state.done ? 0 : 1;
+  state.done = true;
 }
 
 void
 EndTracker::reopen(std::string_view topic, int32_t partition)
 {
-  state(topic, partition).done = false;
+  auto& state = this->state(topic, partition);
+  m_changes += state.done ? 1 : 0;
+  state.done = false;
 }
 
 bool
@@ -154,11 +181,14 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   consumer_config.set("enable.partition.eof", "true");
   consumer_config.set("auto.offset.reset", "earliest");
   consumer_config.set("enable.auto.offset.store", "false");
-  // Bounds the prefetch queue (librdkafka's default is 64 MiB) so that memory does not follow
-  // the topic size when output is slower than the fetcher. Lower values, or a lower
-  // queued.min.messages, make librdkafka 2.0.2 stall each time the queue fills (bench/: W2 went
-  // from 2 s to 5-40 s), so this is the measured sweet spot, not a hard memory limit.
+  // Bound the prefetch queue, so that memory does not follow the topic size when the output is
+  // slower than the fetcher: librdkafka's defaults hold up to 100,000 records or 64 MiB of values,
+  // and one fetch may bring 50 MiB more. The record count matters most for DLQs, whose error
+  // context is in headers, which the byte limit does not count. Limits this low are cheap only
+  // because the fetchers are woken when the queue drains (see on_record_polled()).
+  consumer_config.set("queued.min.messages", std::to_string(k_prefetch_records));
   consumer_config.set("queued.max.messages.kbytes", "16384");
+  consumer_config.set("fetch.max.bytes", std::to_string(std::max(k_fetch_bytes, message_max_bytes(config))));
   for (const auto& property : config.properties) {
     consumer_config.properties.push_back(property);
   }
@@ -175,6 +205,8 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   m_consumer = std::make_unique<Consumer>(consumer_config, [this](auto& partitions, bool assigned) {
     on_rebalance(partitions, assigned);
   });
+  m_waker = std::make_unique<FetchWaker>(*m_consumer);
+  m_prefetch_messages = std::stoull(*consumer_config.find("queued.min.messages")); // validated by librdkafka
   if (const auto* session = consumer_config.find("session.timeout.ms")) {
     m_linger = milliseconds(2 * std::stoll(*session) + 5000); // librdkafka has validated it
   } else {
@@ -240,6 +272,7 @@ RecordSource::start_group()
 void
 RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned)
 {
+  ++m_rebalances;
   if (assigned) {
     m_joined = true;
   }
@@ -276,16 +309,21 @@ RecordSource::finished()
   if (!m_options.stop_at_end && !m_options.stop_timestamp) {
     return false;
   }
-  if (joins_group()) {
-    if (!m_joined || !std::all_of(m_assigned.begin(), m_assigned.end(), [&](const auto& key) {
-          return m_ends.is_done(key.first, key.second);
-        })) {
-      m_own_done_since.reset();
-      return false;
-    }
-    return !m_options.stop_at_end || rest_of_group_done();
+  const std::pair seen{m_ends.changes(), m_rebalances};
+  if (m_finished_seen != seen) {
+    m_finished_seen = seen;
+    m_all_done = joins_group() ? std::all_of(m_assigned.begin(), m_assigned.end(),
+                                             [&](const auto& key) { return m_ends.is_done(key.first, key.second); })
+                               : m_ends.all_done();
   }
-  return m_ends.all_done();
+  if (!joins_group()) {
+    return m_all_done;
+  }
+  if (!m_joined || !m_all_done) {
+    m_own_done_since.reset();
+    return false;
+  }
+  return !m_options.stop_at_end || rest_of_group_done();
 }
 
 // -e in a group: this member's partitions are done; the run ends when the group's committed
@@ -340,10 +378,12 @@ RecordSource::next()
       return nullptr;
     }
     m_consumer->check_fatal();
-    m_message = m_consumer->poll(milliseconds(100));
+    m_message = m_consumer->poll(poll_timeout());
     if (!m_message) {
+      on_queue_dry();
       continue;
     }
+    on_record_polled();
     const auto& message = *m_message;
     const std::string_view topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
     if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -373,6 +413,64 @@ RecordSource::next()
     to_record(message, m_record);
     return &m_record;
   }
+}
+
+// librdkafka 2.0.2 stops fetching while the prefetch queue holds queued.min.messages (or
+// queued.max.messages.kbytes), and looks again only when the broker thread wakes: with nothing
+// else to do, up to a second later (2.2.0 added fetch.queue.backoff.ms for this). A reader slower
+// than the fetcher drains the queue long before that, and would wait out the rest of the second.
+// So a request to the leaders wakes their threads: when the queue, seen full, is half drained
+// (the fetch then overlaps the other half), and when the queue runs dry after records came. The
+// latter may be a reader that is simply faster than the fetcher, so unless the queue was seen
+// full it goes out at most every 50 ms; it is retried until it has gone out once.
+milliseconds
+RecordSource::poll_timeout() const noexcept
+{
+  if (m_streaming) {
+    return milliseconds(0); // records were coming: an empty queue now may be a stall
+  }
+  return m_wake_owed ? milliseconds(10) : milliseconds(100);
+}
+
+void
+RecordSource::on_record_polled()
+{
+  m_streaming = true;
+  m_wake_owed = true;
+  if (++m_polled % 256 != 0) {
+    return; // looking costs a lock: every 256 records is often enough for a queue of thousands
+  }
+  const size_t queued = m_consumer->queued();
+  if (queued >= m_prefetch_messages) {
+    m_prefetch_full = true;
+  } else if (m_prefetch_full && queued <= m_prefetch_messages / 2) {
+    request_wake(true);
+  }
+}
+
+void
+RecordSource::on_queue_dry()
+{
+  m_streaming = false;
+  if (m_wake_owed && request_wake(m_prefetch_full)) {
+    m_wake_owed = false;
+  }
+}
+
+// False when a wake went out less than 50 ms ago and there is no sign of a stall.
+bool
+RecordSource::request_wake(bool stalled)
+{
+  const auto now = std::chrono::steady_clock::now();
+  if (!stalled && now - m_last_wake < milliseconds(50)) {
+    return false;
+  }
+  m_last_wake = now;
+  m_prefetch_full = false;
+  if (m_waker) {
+    m_waker->wake();
+  }
+  return true;
 }
 
 void
@@ -409,6 +507,7 @@ RecordSource::rewind(const std::string& topic, int32_t partition, int64_t offset
 void
 RecordSource::close()
 {
+  m_waker.reset();
   m_consumer->close();
 }
 

@@ -6,6 +6,7 @@
 // ends.
 
 #include "kafka/consumer.hpp"
+#include "kafka/fetch_waker.hpp"
 #include "kafka/offset_spec.hpp"
 #include "record/record.hpp"
 
@@ -53,6 +54,8 @@ public:
   // True when every tracked partition in `scope` is done (scope empty = all tracked).
   bool all_done(const std::vector<std::pair<std::string, int32_t>>& scope = {}) const;
   bool empty() const noexcept { return m_tracked == 0; }
+  // Grows whenever a partition's end or done state changes: unchanged, every answer above is too.
+  uint64_t changes() const noexcept { return m_changes; }
 
 private:
   struct State
@@ -73,6 +76,7 @@ private:
 
   States m_states;
   size_t m_tracked = 0;
+  uint64_t m_changes = 0;
   States::iterator m_last = m_states.end(); // records come in runs from one partition
 };
 
@@ -100,6 +104,10 @@ public:
   Consumer& consumer() noexcept { return *m_consumer; }
 
 private:
+  milliseconds poll_timeout() const noexcept;
+  void on_record_polled();
+  void on_queue_dry();
+  bool request_wake(bool stalled);
   void start_assigned();
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
@@ -113,9 +121,21 @@ private:
   std::map<std::pair<std::string, int32_t>, Watermarks> m_snapshot; // -e: watermarks at start
   std::vector<std::pair<std::string, int32_t>> m_assigned;          // group mode: current assignment
   bool m_joined = false;                                            // group mode: first assignment came
+  // finished() rescans the partitions only after a change (it runs for every record).
+  std::optional<std::pair<uint64_t, uint64_t>> m_finished_seen; // (m_ends.changes(), m_rebalances) of its last scan
+  bool m_all_done = false;                                        // that scan's answer
+  uint64_t m_rebalances = 0;
   milliseconds m_linger{0};           // group mode, -e: how long to wait for the rest of the group
   std::optional<std::chrono::steady_clock::time_point> m_own_done_since;
   std::chrono::steady_clock::time_point m_last_group_check{};
+  // Waking the fetchers (see on_record_polled()).
+  std::unique_ptr<FetchWaker> m_waker; // stopped before the consumer closes
+  size_t m_prefetch_messages = 0;      // queued.min.messages: at this many, librdkafka stops fetching
+  bool m_prefetch_full = false;        // the queue was seen at that limit since the last wake
+  bool m_streaming = false;            // the last poll returned something: an empty queue now may be a stall
+  bool m_wake_owed = false;            // records came since the last wake: one is owed when they stop
+  uint64_t m_polled = 0;
+  std::chrono::steady_clock::time_point m_last_wake{};
   bool m_interrupted = false;
   MessagePtr m_message;
   record::Record m_record;

@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 using namespace dlq;
@@ -87,6 +89,46 @@ TEST_CASE("kafka::Producer and RecordSource keep every byte: null vs empty, dupl
     CHECK(read[i].headers == written[i].headers);
     CHECK(read[i].timestamp_type == record::TimestampType::CreateTime);
   }
+}
+
+TEST_CASE("kafka::RecordSource reads through a small prefetch queue without waiting for librdkafka's refetch")
+{
+  // librdkafka 2.0.2 stops fetching while queued.min.messages records wait, and looks again up to
+  // a second later unless its thread is woken (see RecordSource::on_record_polled). 40 batches of
+  // 100 records through a queue of 100: without the wake, about 40 pauses of up to a second.
+  const auto topic = testing::unique_name("prefetch");
+  testing::shared_cluster().create_topic(topic, 1);
+  constexpr int k_batches = 40;
+  constexpr int k_batch = 100;
+  for (int batch = 0; batch < k_batches; ++batch) {
+    std::vector<record::Record> records;
+    for (int i = 0; i < k_batch; ++i) {
+      records.push_back(make_record(topic, 0, std::to_string(batch * k_batch + i), "v"s));
+    }
+    produce_all(records); // one flush, one batch in the log
+  }
+  auto config = testing::client_config();
+  config.set("queued.min.messages", std::to_string(k_batch));
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.stop_at_end = true;
+  kafka::RecordSource source(config, options);
+  using Clock = std::chrono::steady_clock;
+  auto last = Clock::now();
+  Clock::duration longest_wait{};
+  int read = 0;
+  while (source.next() != nullptr) {
+    const auto now = Clock::now();
+    if (read > 0) { // the first record waits for the connection, the offset lookup and a fetch
+      longest_wait = std::max(longest_wait, now - last);
+    }
+    last = now;
+    ++read;
+  }
+  source.close();
+  CHECK(read == k_batches * k_batch);
+  // Not a speed test: a fetch takes milliseconds here, a missed wake up to a second.
+  CHECK(std::chrono::duration_cast<milliseconds>(longest_wait).count() < 400);
 }
 
 TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic")

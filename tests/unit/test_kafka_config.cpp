@@ -87,6 +87,21 @@ TEST_CASE("kafka::EndTracker")
   CHECK_FALSE(ends.accept("t", 0, 3)); // written after the snapshot
   CHECK(ends.accept("untracked", 0, 99));
 
+  SUBCASE("changes() grows with every change of an end or a done state, and only then")
+  {
+    EndTracker tracker;
+    tracker.track("t", 0, 0, 3);
+    const auto tracked = tracker.changes();
+    CHECK(tracker.accept("t", 0, 0));
+    CHECK(tracker.changes() == tracked); // a record before the end changes nothing
+    CHECK(tracker.accept("t", 0, 2));
+    CHECK(tracker.changes() == tracked + 1); // the last one ends the partition
+    tracker.mark_done("t", 0);
+    CHECK(tracker.changes() == tracked + 1); // already done
+    tracker.reopen("t", 0);
+    CHECK(tracker.changes() == tracked + 2);
+    CHECK_FALSE(tracker.is_done("t", 0));
+  }
   SUBCASE("partition EOF ends a partition early (records deleted, compacted)")
   {
     EndTracker eof;
