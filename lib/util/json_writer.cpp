@@ -62,7 +62,9 @@ append_escaped(std::string& out, std::string_view text)
       i += length;
       continue;
     }
-    out.append(run, static_cast<size_t>(text.data() + i - run));
+    if (run != text.data() + i) { // often not: escapes come in pairs, "\n\t" in stack traces
+      out.append(run, static_cast<size_t>(text.data() + i - run));
+    }
     append_escape(out, c);
     ++i;
     run = text.data() + i;
