@@ -65,7 +65,9 @@ struct InFlight
 };
 
 // The records handed to the producer, by token. Tokens are consecutive and delivery reports
-// come back nearly in their order, so this is a queue: no allocation per record.
+// come back nearly in their order, so this is a queue: no allocation per record. A late report
+// keeps the entries after it (a few bytes each) until it comes; the producer's bounded queue
+// limits how many records can pass it meanwhile.
 class InFlightWindow
 {
 public:
@@ -222,6 +224,7 @@ private:
     Decision& decision = m_decision;
     if (m_options.park_matching) {
       decision.action = Action::Park;
+      decision.attempts = 0;
       decision.reason = "matched the park filters";
       decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, now_ms());
     } else {
