@@ -185,7 +185,7 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   // slower than the fetcher: librdkafka's defaults hold up to 100,000 records or 64 MiB of values,
   // and one fetch may bring 50 MiB more. The record count matters most for DLQs, whose error
   // context is in headers, which the byte limit does not count. Limits this low are cheap only
-  // because the fetchers are woken when the queue drains (see on_record_polled()).
+  // because the fetchers are woken when the queue drains (see PrefetchWatch).
   consumer_config.set("queued.min.messages", std::to_string(k_prefetch_records));
   consumer_config.set("queued.max.messages.kbytes", "16384");
   consumer_config.set("fetch.max.bytes", std::to_string(std::max(k_fetch_bytes, message_max_bytes(config))));
@@ -206,7 +206,8 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
     on_rebalance(partitions, assigned);
   });
   m_waker = std::make_unique<FetchWaker>(*m_consumer);
-  m_prefetch_messages = std::stoull(*consumer_config.find("queued.min.messages")); // validated by librdkafka
+  // librdkafka has validated it.
+  m_prefetch.emplace(std::stoull(*consumer_config.find("queued.min.messages")));
   if (const auto* session = consumer_config.find("session.timeout.ms")) {
     m_linger = milliseconds(2 * std::stoll(*session) + 5000); // librdkafka has validated it
   } else {
@@ -378,12 +379,16 @@ RecordSource::next()
       return nullptr;
     }
     m_consumer->check_fatal();
-    m_message = m_consumer->poll(poll_timeout());
+    m_message = m_consumer->poll(m_prefetch->poll_timeout());
     if (!m_message) {
-      on_queue_dry();
+      if (m_prefetch->dry(std::chrono::steady_clock::now())) {
+        wake_fetchers();
+      }
       continue;
     }
-    on_record_polled();
+    if (m_prefetch->polled() && m_prefetch->queued(m_consumer->queued(), std::chrono::steady_clock::now())) {
+      wake_fetchers();
+    }
     const auto& message = *m_message;
     const std::string_view topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
     if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -415,62 +420,12 @@ RecordSource::next()
   }
 }
 
-// librdkafka 2.0.2 stops fetching while the prefetch queue holds queued.min.messages (or
-// queued.max.messages.kbytes), and looks again only when the broker thread wakes: with nothing
-// else to do, up to a second later (2.2.0 added fetch.queue.backoff.ms for this). A reader slower
-// than the fetcher drains the queue long before that, and would wait out the rest of the second.
-// So a request to the leaders wakes their threads: when the queue, seen full, is half drained
-// (the fetch then overlaps the other half), and when the queue runs dry after records came. The
-// latter may be a reader that is simply faster than the fetcher, so unless the queue was seen
-// full it goes out at most every 50 ms; it is retried until it has gone out once.
-milliseconds
-RecordSource::poll_timeout() const noexcept
-{
-  if (m_streaming) {
-    return milliseconds(0); // records were coming: an empty queue now may be a stall
-  }
-  return m_wake_owed ? milliseconds(10) : milliseconds(100);
-}
-
 void
-RecordSource::on_record_polled()
+RecordSource::wake_fetchers()
 {
-  m_streaming = true;
-  m_wake_owed = true;
-  if (++m_polled % 256 != 0) {
-    return; // looking costs a lock: every 256 records is often enough for a queue of thousands
-  }
-  const size_t queued = m_consumer->queued();
-  if (queued >= m_prefetch_messages) {
-    m_prefetch_full = true;
-  } else if (m_prefetch_full && queued <= m_prefetch_messages / 2) {
-    request_wake(true);
-  }
-}
-
-void
-RecordSource::on_queue_dry()
-{
-  m_streaming = false;
-  if (m_wake_owed && request_wake(m_prefetch_full)) {
-    m_wake_owed = false;
-  }
-}
-
-// False when a wake went out less than 50 ms ago and there is no sign of a stall.
-bool
-RecordSource::request_wake(bool stalled)
-{
-  const auto now = std::chrono::steady_clock::now();
-  if (!stalled && now - m_last_wake < milliseconds(50)) {
-    return false;
-  }
-  m_last_wake = now;
-  m_prefetch_full = false;
-  if (m_waker) {
+  if (m_waker) { // none once closed
     m_waker->wake();
   }
-  return true;
 }
 
 void

@@ -8,6 +8,7 @@
 #include "kafka/consumer.hpp"
 #include "kafka/fetch_waker.hpp"
 #include "kafka/offset_spec.hpp"
+#include "kafka/prefetch_watch.hpp"
 #include "record/record.hpp"
 
 #include <map>
@@ -104,10 +105,7 @@ public:
   Consumer& consumer() noexcept { return *m_consumer; }
 
 private:
-  milliseconds poll_timeout() const noexcept;
-  void on_record_polled();
-  void on_queue_dry();
-  bool request_wake(bool stalled);
+  void wake_fetchers();
   void start_assigned();
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
@@ -128,14 +126,9 @@ private:
   milliseconds m_linger{0};           // group mode, -e: how long to wait for the rest of the group
   std::optional<std::chrono::steady_clock::time_point> m_own_done_since;
   std::chrono::steady_clock::time_point m_last_group_check{};
-  // Waking the fetchers (see on_record_polled()).
+  // Waking the fetchers (see PrefetchWatch).
+  std::optional<PrefetchWatch> m_prefetch;
   std::unique_ptr<FetchWaker> m_waker; // stopped before the consumer closes
-  size_t m_prefetch_messages = 0;      // queued.min.messages: at this many, librdkafka stops fetching
-  bool m_prefetch_full = false;        // the queue was seen at that limit since the last wake
-  bool m_streaming = false;            // the last poll returned something: an empty queue now may be a stall
-  bool m_wake_owed = false;            // records came since the last wake: one is owed when they stop
-  uint64_t m_polled = 0;
-  std::chrono::steady_clock::time_point m_last_wake{};
   bool m_interrupted = false;
   MessagePtr m_message;
   record::Record m_record;
