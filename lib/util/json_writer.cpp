@@ -12,65 +12,115 @@ namespace dlq::util {
 
 namespace {
 
-// The escape of a byte that JSON does not allow in a string as it is.
-inline void
-append_escape(std::string& out, unsigned char c)
+// Writes the escape of a byte that JSON does not allow in a string as it is; returns its end.
+inline char*
+write_escape(char* out, unsigned char c) noexcept
 {
   static constexpr char k_hex[] = "0123456789abcdef";
-  char escape[6] = {'\\', 0, '0', '0', k_hex[c >> 4], k_hex[c & 0xf]};
+  out[0] = '\\';
   switch (c) {
-  case '"': escape[1] = '"'; break;
-  case '\\': escape[1] = '\\'; break;
-  case '\n': escape[1] = 'n'; break;
-  case '\r': escape[1] = 'r'; break;
-  case '\t': escape[1] = 't'; break;
-  case '\b': escape[1] = 'b'; break;
-  case '\f': escape[1] = 'f'; break;
+  case '"': out[1] = '"'; return out + 2;
+  case '\\': out[1] = '\\'; return out + 2;
+  case '\n': out[1] = 'n'; return out + 2;
+  case '\r': out[1] = 'r'; return out + 2;
+  case '\t': out[1] = 't'; return out + 2;
+  case '\b': out[1] = 'b'; return out + 2;
+  case '\f': out[1] = 'f'; return out + 2;
   default:
-    escape[1] = 'u';
-    out.append(escape, sizeof(escape));
-    return;
+    std::memcpy(out + 1, "u00", 3);
+    out[4] = k_hex[c >> 4];
+    out[5] = k_hex[c & 0xf];
+    return out + 6;
   }
-  out.append(escape, 2);
+}
+
+constexpr bool
+is_json_stop(unsigned char c, bool non_ascii) noexcept
+{
+  return c < 0x20 || c == '"' || c == '\\' || (non_ascii && c >= 0x80);
 }
 
 // Appends `text` as a JSON string literal. With `Validate`, also checks that it is UTF-8 in the
-// same pass and returns false (leaving `out` partly written) when it is not. Stack traces and
-// payloads are long runs of plain text between escapes: they are found 16 bytes at a time and
-// appended whole.
+// same pass and returns false (leaving `out` partly written) when it is not.
+//
+// Stack traces and payloads are long runs of plain text with an escape now and then ("\n\t" at
+// every frame), so the bytes are written straight into `out`, grown once for the text and 16
+// bytes of slack: each block of 16 is copied whole before its first stop is looked at, and the
+// output pointer moves past the plain part only. The string grows again only when escapes have
+// used up the slack (each one writes 2 or 6 bytes for 1). Appending run by run and escape by
+// escape cost a std::string::append each: most of the time of writing a W1 line.
+// The slack that a string starts with for its escapes: a stack trace's 50 "\n\t" pairs
+// fit without growing it again.
+constexpr size_t k_escape_room = 128;
+
 template <bool Validate>
 bool
 append_escaped(std::string& out, std::string_view text)
 {
-  out.push_back('"');
-  const char* run = text.data(); // start of the bytes not yet appended
-  size_t i = 0;
-  while (i < text.size()) {
-    char padded[k_scan_block];
-    const unsigned stops = json_stops<Validate>(block_at(text, i, padded));
-    if (stops == 0) {
-      i += k_scan_block; // past the end only for the padded tail
-      continue;
+  const char* in = text.data();
+  const size_t size = text.size();
+  const size_t written = out.size();
+  // Room for the quotes, the text as it is, a block of slack past it and a few escapes.
+  out.resize(written + size + 2 + k_scan_block + k_escape_room);
+  char* p = out.data() + written;
+  *p++ = '"';
+  // Keeps room for the rest of the text, the closing quote, a block and one 6-byte escape.
+  const auto make_room = [&](size_t at) {
+    const size_t need = static_cast<size_t>(p - out.data()) + (size - at) + 1 + k_scan_block + 6;
+    if (need > out.size()) {
+      const size_t offset = static_cast<size_t>(p - out.data());
+      // Escape-dense text grows it again in proportion to what is left of it, not to `out`
+      // (which may hold many lines: growing it by half would clear that much memory).
+      out.resize(need + 2 * (size - at) + 64);
+      p = out.data() + offset;
     }
-    i += static_cast<size_t>(std::countr_zero(stops));
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (Validate && c >= 0x80) { // a valid sequence is copied as it is
+  };
+  // Handles the stop at in[i]: a valid UTF-8 sequence is copied as it is, a byte that JSON
+  // does not allow is escaped. Returns false for invalid UTF-8.
+  const auto stop = [&](size_t& i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (Validate && c >= 0x80) {
       const size_t length = utf8_sequence_length(text.substr(i));
       if (length == 0) {
         return false;
       }
+      std::memcpy(p, in + i, length); // at most 4 bytes: inside the slack
+      p += length;
       i += length;
+      return true;
+    }
+    make_room(i);
+    p = write_escape(p, c);
+    ++i;
+    return true;
+  };
+  size_t i = 0;
+  while (i + k_scan_block <= size) {
+    std::memcpy(p, in + i, k_scan_block);
+    const unsigned stops = json_stops<Validate>(in + i);
+    if (stops == 0) {
+      p += k_scan_block;
+      i += k_scan_block;
       continue;
     }
-    if (run != text.data() + i) { // often not: escapes come in pairs, "\n\t" in stack traces
-      out.append(run, static_cast<size_t>(text.data() + i - run));
+    const auto plain = static_cast<size_t>(std::countr_zero(stops));
+    p += plain;
+    i += plain;
+    if (!stop(i)) {
+      return false;
     }
-    append_escape(out, c);
-    ++i;
-    run = text.data() + i;
   }
-  out.append(run, static_cast<size_t>(text.data() + text.size() - run));
-  out.push_back('"');
+  while (i < size) { // the last 15 bytes or fewer, one at a time
+    if (is_json_stop(static_cast<unsigned char>(in[i]), Validate)) {
+      if (!stop(i)) {
+        return false;
+      }
+    } else {
+      *p++ = in[i++];
+    }
+  }
+  *p++ = '"';
+  out.resize(static_cast<size_t>(p - out.data()));
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <bit>
+#include <cstdio>
 #include <cstring>
 
 using namespace dlq::util;
@@ -74,7 +75,7 @@ TEST_CASE("util::append_json_bytes")
 
 TEST_CASE("util::append_json_string finds escapes at every position of long text")
 {
-  // The 8-byte fast path must neither skip nor invent an escape, wherever it sits.
+  // The 16-byte blocks must neither skip nor invent an escape, wherever it sits.
   const std::pair<std::string, std::string> specials[] = {
     {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01"s, "\\u0001"}, {"\x1f", "\\u001f"},
     {"\x00"s, "\\u0000"}, {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"}, {" ", " "}, {"!", "!"},
@@ -90,10 +91,69 @@ TEST_CASE("util::append_json_string finds escapes at every position of long text
   }
 }
 
+namespace {
+
+// The JSON string of ASCII `text`, one byte at a time: what the block-wise writer must match.
+std::string
+escaped_slowly(std::string_view text)
+{
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char hex[8];
+        std::snprintf(hex, sizeof(hex), "\\u%04x", static_cast<unsigned>(c));
+        out += hex;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out + "\"";
+}
+
+} // namespace
+
+TEST_CASE("util::append_json_string matches a byte-at-a-time escaper, however dense the escapes")
+{
+  // The writer grows its output once for the text and again only when escapes use up the
+  // slack: text that is all escapes (6 bytes each) must grow it as often as needed, after
+  // whatever the line already holds.
+  const std::string alphabet = "ab \"\\\n\t\x01\x1f\r\b\f"s;
+  uint32_t seed = 12345;
+  const auto next = [&] { return seed = seed * 1103515245 + 12345, (seed >> 16) & 0x7fff; };
+  for (size_t length = 0; length < 200; ++length) {
+    for (const unsigned plain_share : {0u, 50u, 95u}) { // percent of plain bytes
+      std::string text;
+      for (size_t i = 0; i < length; ++i) {
+        text += next() % 100 < plain_share ? 'x' : alphabet[next() % alphabet.size()];
+      }
+      std::string line = "{\"value\":";
+      append_json_string(line, text);
+      CHECK(line == "{\"value\":" + escaped_slowly(text));
+      std::string bytes = "[";
+      append_json_bytes(bytes, text);
+      CHECK(bytes == "[" + escaped_slowly(text));
+    }
+  }
+  std::string out;
+  append_json_string(out, std::string(5000, '\x01'));
+  CHECK(out.size() == 2 + 5000 * 6);
+  CHECK(out == escaped_slowly(std::string(5000, '\x01')));
+}
+
 TEST_CASE("util::append_json_bytes validates UTF-8 at every position of long text")
 {
   // Validation runs inside the escaping scan: a bad sequence anywhere, also straddling the
-  // 8-byte blocks, turns the whole value into base64; a good one is copied unchanged.
+  // 16-byte blocks, turns the whole value into base64; a good one is copied unchanged.
   const std::string plain = "at org.example.Worker.run(Worker.java:42)";
   const std::string good[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xed\x9f\xbf"};
   const std::string bad[] = {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xac\xed\x00\x05"s};
