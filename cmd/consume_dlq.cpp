@@ -61,8 +61,12 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
   block.full_stacktrace = options.stacktrace;
   block.color = !options.json && !tpl && use_color(global.color, STDOUT_FILENO); // blocks only
 
-  kafka::RecordSource source(client_config(global), make_read_options(options.read));
   util::Output out(STDOUT_FILENO);
+  auto read_options = make_read_options(options.read);
+  // Following a quiet topic, each record shows when it comes, not once 64 KiB of them have.
+  // Its offset is marked with the next full buffer, or at the end.
+  read_options.on_idle = [&out] { out.flush(); };
+  kafka::RecordSource source(client_config(global), std::move(read_options));
   // With -G, a record's offset is stored for commit only once its output has been written:
   // a reader that goes away never loses records to a commit.
   std::vector<record::Record> unwritten;

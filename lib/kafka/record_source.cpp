@@ -379,8 +379,12 @@ RecordSource::next()
       return nullptr;
     }
     m_consumer->check_fatal();
-    m_message = m_consumer->poll(m_prefetch->poll_timeout());
+    const milliseconds timeout = m_prefetch->poll_timeout();
+    m_message = m_consumer->poll(timeout);
     if (!m_message) {
+      if (timeout > milliseconds(0) && m_options.on_idle) {
+        m_options.on_idle(); // not for a 0 ms poll between two records of a stream
+      }
       if (m_prefetch->dry(std::chrono::steady_clock::now())) {
         wake_fetchers();
       }

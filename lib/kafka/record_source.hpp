@@ -30,6 +30,9 @@ struct ReadOptions
   // Group mode: called inside poll() just before partitions are taken away, so that the caller
   // can finish and commit their work first.
   std::function<void(const std::vector<std::pair<std::string, int32_t>>&)> on_revoke;
+  // Called inside next() when a poll waited and found nothing: the moment to write out what is
+  // buffered, so that a reader following a quiet topic sees each record when it comes.
+  std::function<void()> on_idle;
 };
 
 // Splits repeated -o values into the start spec and an optional e@ stop. Throws UsageError for

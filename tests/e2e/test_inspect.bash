@@ -89,3 +89,29 @@ TEST "a bad line on stdin names its line"
 printf '{"value":"ok"}\nnot json\n' >"$WORK/bad.jsonl"
 expect_exit 2 sh -c "'$DLQCAT' inspect-headers - <'$WORK/bad.jsonl'"
 expect_contains "$(cat "$WORK/err")" "dlqcat: error: stdin:2: invalid JSON:"
+
+TEST "consume-dlq following a topic shows each record when it comes, not once its buffer is full"
+# Without -e it runs until stopped: an idle poll writes out what is buffered (64 KiB otherwise).
+printf 'first\n' | "$DLQCAT" produce -q -b "$BROKERS" -t follow -k k1
+"$DLQCAT" consume-dlq -b "$BROKERS" -t follow -f '%k %s\n' >"$WORK/follow.out" 2>"$WORK/follow.err" &
+follower=$!
+wait_for_line() {
+  local i
+  for i in $(seq 1 100); do
+    if grep -qx "$1" "$WORK/follow.out"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill "$follower" 2>/dev/null || true
+  fail "\"$1\" did not show within 10 s while following; got [$(cat "$WORK/follow.out")], stderr [$(cat "$WORK/follow.err")]"
+}
+wait_for_line "k1 first"
+printf 'second\n' | "$DLQCAT" produce -q -b "$BROKERS" -t follow -k k2
+wait_for_line "k2 second"
+kill -INT "$follower"
+code=0
+wait "$follower" || code=$?
+expect_equal "$code" "130" "exit code after Ctrl-C"
+expect_equal "$(cat "$WORK/follow.out")" "k1 first
+k2 second"
