@@ -76,6 +76,7 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
     }
     unwritten.clear();
   };
+  ErrorContext error; // reused: its strings keep their buffers
   uint64_t printed = 0;
   try {
     while (!options.count || printed < *options.count) {
@@ -85,8 +86,7 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
       }
       // Decoding is skipped when nothing printed or filtered needs it (plain kcat-style -f).
       const bool needs_error = options.json || !tpl || tpl->uses_error_context() || !filter.empty();
-      const auto error = needs_error ? dialect::decode(*record) : std::nullopt;
-      const ErrorContext* context = error ? &*error : nullptr;
+      const ErrorContext* context = needs_error && dialect::decode(*record, error) ? &error : nullptr;
       if (!matches(filter, *record, context)) {
         remember(unwritten, *record);
         continue;

@@ -137,10 +137,10 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
   util::Output out(STDOUT_FILENO);
   Summary summary;
   uint64_t matched = 0;
+  ErrorContext error; // reused: its strings keep their buffers
   try {
     while (const auto* record = source.next()) {
-      const auto error = dialect::decode(*record);
-      const ErrorContext* context = error ? &*error : nullptr;
+      const ErrorContext* context = dialect::decode(*record, error) ? &error : nullptr;
       if (!matches(filter, *record, context)) {
         continue;
       }

@@ -28,6 +28,10 @@ bool is_known(std::string_view name);
 // go to ErrorContext::malformed with hex. ErrorContext::attempts is the current dialect's counter,
 // else attempts(record). A Connect record with no __connect.errors.* headers cannot be recognised.
 std::optional<ErrorContext> decode(const record::Record& record);
+// The same into `context`, whose strings keep their buffers from record to record (readers
+// decode every record of a topic; a DLQ's records carry the same fields). False, and `context`
+// unspecified, when nothing was found.
+bool decode(const record::Record& record, ErrorContext& context);
 
 // One header decoded to a typed value, for `inspect-headers` (e.g.
 // `kafka_dlt-original-offset = 42 (int64)`).

@@ -279,10 +279,17 @@ offer(Slot& slot, const HeaderSpec& spec, const Value& value)
   }
 }
 
-std::optional<std::string>
-text_of(const Slot& slot)
+// Sets `field` to the slot's text, reusing the buffer it holds.
+void
+set_text(std::optional<std::string>& field, const Slot& slot)
 {
-  return slot.set ? std::optional<std::string>(std::string(slot.text)) : std::nullopt;
+  if (!slot.set) {
+    field.reset();
+  } else if (field) {
+    field->assign(slot.text);
+  } else {
+    field.emplace(slot.text);
+  }
 }
 
 template <typename Int>
@@ -296,20 +303,20 @@ void
 fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots)
 {
   const auto slot = [&](Field field) -> const Slot& { return slots[size_t(field)]; };
-  context.original.topic = text_of(slot(Field::OriginalTopic));
+  set_text(context.original.topic, slot(Field::OriginalTopic));
   context.original.partition = number_of<int32_t>(slot(Field::OriginalPartition));
   context.original.offset = number_of<int64_t>(slot(Field::OriginalOffset));
   context.original.timestamp = number_of<int64_t>(slot(Field::OriginalTimestamp));
-  context.original.timestamp_type = text_of(slot(Field::OriginalTimestampType));
-  context.original.group = text_of(slot(Field::OriginalGroup));
-  context.exception.class_name = text_of(slot(Field::ExceptionClass));
-  context.exception.message = text_of(slot(Field::ExceptionMessage));
-  context.exception.stacktrace = text_of(slot(Field::ExceptionStacktrace));
-  context.exception.cause_class = text_of(slot(Field::CauseClass));
-  context.exception.cause_message = text_of(slot(Field::CauseMessage));
-  context.stage = text_of(slot(Field::Stage));
-  context.executing_class = text_of(slot(Field::ExecutingClass));
-  context.connector = text_of(slot(Field::Connector));
+  set_text(context.original.timestamp_type, slot(Field::OriginalTimestampType));
+  set_text(context.original.group, slot(Field::OriginalGroup));
+  set_text(context.exception.class_name, slot(Field::ExceptionClass));
+  set_text(context.exception.message, slot(Field::ExceptionMessage));
+  set_text(context.exception.stacktrace, slot(Field::ExceptionStacktrace));
+  set_text(context.exception.cause_class, slot(Field::CauseClass));
+  set_text(context.exception.cause_message, slot(Field::CauseMessage));
+  set_text(context.stage, slot(Field::Stage));
+  set_text(context.executing_class, slot(Field::ExecutingClass));
+  set_text(context.connector, slot(Field::Connector));
   context.task = number_of<int32_t>(slot(Field::Task));
   context.attempts = number_of<int32_t>(slot(Field::Attempts));
 }
@@ -383,17 +390,33 @@ is_known(std::string_view name)
 std::optional<ErrorContext>
 decode(const record::Record& record)
 {
+  ErrorContext context;
+  if (!decode(record, context)) {
+    return std::nullopt;
+  }
+  return context;
+}
+
+bool
+decode(const record::Record& record, ErrorContext& context)
+{
   const auto owners = first_owners_of(record);
   const Layers layers = detect(owners);
   if (layers.current == k_none) {
-    return decode_envelope(record.value);
+    auto envelope = decode_envelope(record.value);
+    if (!envelope) {
+      return false;
+    }
+    context = std::move(*envelope);
+    return true;
   }
   const Dialect& current = *k_dialects[layers.current];
-  ErrorContext context;
-  context.dialect = std::string(current.name);
+  context.dialect.assign(current.name);
+  context.history.clear();
   for (const int i : layers.history) {
     context.history.emplace_back(k_dialects[i]->name);
   }
+  context.malformed.clear();
   std::array<Slot, size_t(Field::Count)> slots{};
   for (size_t i = 0; i < record.headers.size(); ++i) {
     const auto& header = record.headers[i];
@@ -415,7 +438,7 @@ decode(const record::Record& record)
   if (current.finish != nullptr) {
     current.finish(context);
   }
-  return context;
+  return true;
 }
 
 std::vector<TypedHeader>

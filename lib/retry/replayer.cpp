@@ -214,8 +214,7 @@ private:
   {
     ++m_stats.read;
     const Slot source = m_tracker.slot(record.topic, record.partition);
-    const auto error = dialect::decode(record);
-    const ErrorContext* context = error ? &*error : nullptr;
+    const ErrorContext* context = dialect::decode(record, m_error) ? &m_error : nullptr;
     if (!matches(m_options.filter, record, context)) {
       ++m_stats.filtered;
       account_without_produce(source, record.offset);
@@ -587,6 +586,7 @@ private:
   InFlightWindow m_in_flight;
   std::map<std::string, int32_t> m_partition_counts;
   Decision m_decision; // reused from record to record
+  ErrorContext m_error;   // the last record's, its strings reused likewise
   ReplayStats m_stats;
   decltype(m_stats.by_partition)::iterator m_last_partition = m_stats.by_partition.end();
   bool m_finished = false;

@@ -18,20 +18,23 @@ namespace dlq::util {
 constexpr size_t k_scan_block = 16;
 
 // Bit i is set when byte p[i] (of the 16 at p) is a control byte (< 0x20), '"' or '\\', or, with
-// NonAscii, any byte >= 0x80; from two 8-byte words, for machines without SSE2. Bits above the
-// first set one may be set wrongly (the borrow of the "has a zero byte" test): only the lowest
-// is exact, and it is all callers use.
+// NonAscii, any byte >= 0x80; from two 8-byte words, for machines without SSE2. Each test keeps
+// every byte's sum below 0x100 (the low 7 bits plus at most 0x7f), so no carry crosses into the
+// next byte and every bit is exact, as with SSE2: callers may drop the low bits of a mask.
 template <bool NonAscii>
 inline unsigned
 json_stops_portable(const char* p) noexcept
 {
-  static_assert(std::endian::native == std::endian::little, "the lowest set bit must be the first byte");
+  static_assert(std::endian::native == std::endian::little, "bit i must be byte i");
   constexpr uint64_t ones = 0x0101010101010101ULL;
+  constexpr uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
   constexpr uint64_t highs = 0x8080808080808080ULL;
   const auto word_stops = [](uint64_t word) {
-    const auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
-    const uint64_t control = (word - 0x20 * ones) & ~word & highs;
-    const uint64_t stops = control | has_zero(word ^ ('"' * ones)) | has_zero(word ^ ('\\' * ones))
+    // High bit of a byte clear: the byte is 0.
+    const auto is_zero = [](uint64_t v) { return ~(((v & lows) + lows) | v) & highs; };
+    // High bit clear: the byte is below 0x20 (its low 7 bits do not reach 0x20, and bit 7 is 0).
+    const uint64_t control = ~(((word & lows) + (0x80 - 0x20) * ones) | word) & highs;
+    const uint64_t stops = control | is_zero(word ^ ('"' * ones)) | is_zero(word ^ ('\\' * ones))
                            | (NonAscii ? word & highs : 0);
     unsigned bits = 0;
     for (int i = 0; i < 8; ++i) {
@@ -41,11 +44,10 @@ json_stops_portable(const char* p) noexcept
   };
   uint64_t words[2];
   std::memcpy(words, p, sizeof(words));
-  const unsigned first = word_stops(words[0]);
-  return first != 0 ? first : word_stops(words[1]) << 8;
+  return word_stops(words[0]) | word_stops(words[1]) << 8;
 }
 
-// The same stops, exact in every bit where SSE2 (part of x86-64) is there.
+// The same stops, with SSE2 where it is there (always on x86-64).
 template <bool NonAscii>
 inline unsigned
 json_stops(const char* p) noexcept

@@ -4,6 +4,8 @@
 #include "util/byte_scan.hpp"
 #include "util/utf8.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -34,10 +36,21 @@ write_escape(char* out, unsigned char c) noexcept
   }
 }
 
+// For the bytes looked at one at a time: 1 = a byte JSON does not allow in a string as it is,
+// 2 = a byte >= 0x80 (a stop only when validating UTF-8). A table: short texts (most header
+// names and values) are all tail.
+constexpr auto k_byte_class = [] {
+  std::array<uint8_t, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    classes[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+  }
+  return classes;
+}();
+
 constexpr bool
 is_json_stop(unsigned char c, bool non_ascii) noexcept
 {
-  return c < 0x20 || c == '"' || c == '\\' || (non_ascii && c >= 0x80);
+  return (k_byte_class[c] & (non_ascii ? 3 : 1)) != 0;
 }
 
 // Appends `text` as a JSON string literal. With `Validate`, also checks that it is UTF-8 in the
@@ -49,8 +62,9 @@ is_json_stop(unsigned char c, bool non_ascii) noexcept
 // output pointer moves past the plain part only. The string grows again only when escapes have
 // used up the slack (each one writes 2 or 6 bytes for 1). Appending run by run and escape by
 // escape cost a std::string::append each: most of the time of writing a W1 line.
-// The slack that a string starts with for its escapes: a stack trace's 50 "\n\t" pairs
-// fit without growing it again.
+// The most slack that a string starts with for its escapes (a quarter of its size up to
+// that): a stack trace's 50 "\n\t" pairs fit without growing it again, and short strings do
+// not clear much more than they need.
 constexpr size_t k_escape_room = 128;
 
 template <bool Validate>
@@ -61,7 +75,7 @@ append_escaped(std::string& out, std::string_view text)
   const size_t size = text.size();
   const size_t written = out.size();
   // Room for the quotes, the text as it is, a block of slack past it and a few escapes.
-  out.resize(written + size + 2 + k_scan_block + k_escape_room);
+  out.resize(written + size + 2 + k_scan_block + std::min(size / 4, k_escape_room));
   char* p = out.data() + written;
   *p++ = '"';
   // Keeps room for the rest of the text, the closing quote, a block and one 6-byte escape.
@@ -110,7 +124,19 @@ append_escaped(std::string& out, std::string_view text)
       return false;
     }
   }
-  while (i < size) { // the last 15 bytes or fewer, one at a time
+  // The last 15 bytes or fewer: header names and values end, or are, there. From a text of at
+  // least a block, the last 16 bytes are looked at once (those already written shifted out of
+  // the mask); without a stop among them, the rest is one copy.
+  if (i < size && size >= k_scan_block) {
+    const size_t left = size - i;
+    const unsigned stops = json_stops<Validate>(in + size - k_scan_block) >> (k_scan_block - left);
+    if (stops == 0) {
+      std::memcpy(p, in + i, left);
+      p += left;
+      i = size;
+    }
+  }
+  while (i < size) { // a short text, or a tail with a stop: one byte at a time
     if (is_json_stop(static_cast<unsigned char>(in[i]), Validate)) {
       if (!stop(i)) {
         return false;

@@ -130,6 +130,36 @@ TEST_CASE("dialect::decode no dialect")
   CHECK(typed[2].dialect == "");
 }
 
+TEST_CASE("dialect::decode into a context that held another record's error")
+{
+  // Readers decode every record into one context: nothing of the last record may stay behind,
+  // whichever dialects, layers, malformed headers or envelope the two records have.
+  auto malformed = k_spring_headers;
+  malformed[4].value = "\0\x01"s;
+  record::Record envelope;
+  envelope.value = R"({"error":{"class":"java.lang.IllegalStateException","message":"boom"},"topic":"payments"})"s;
+  record::Record streams;
+  streams.headers = {{"__streams.errors.exception", "java.lang.ArithmeticException: / by zero"s}};
+  record::Record none;
+  none.value = "hello"s;
+  const std::vector<record::Record> records = {
+    layered(k_spring_headers, k_connect_headers), layered(k_connect_headers, k_spring_headers),
+    layered(malformed, k_connect_headers), envelope, streams, none, record::Record{},
+  };
+  for (const auto& before : records) {
+    for (const auto& after : records) {
+      ErrorContext context;
+      dialect::decode(before, context);
+      const bool found = dialect::decode(after, context);
+      const auto fresh = dialect::decode(after);
+      REQUIRE(found == fresh.has_value());
+      if (found) {
+        CHECK(context == *fresh);
+      }
+    }
+  }
+}
+
 TEST_CASE("dialect::attempts")
 {
   record::Record record;
