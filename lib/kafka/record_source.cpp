@@ -246,9 +246,18 @@ RecordSource::start_assigned()
 {
   std::vector<TopicPartition> assignment;
   for (const auto& [key, marks] : m_snapshot) {
+    if (m_options.stop_at_end && m_ends.is_done(key.first, key.second)) {
+      // Nothing to read: not fetched at all. (A fetch of nothing but such partitions waits
+      // out fetch.wait.max.ms at the broker, and holds back the partitions assigned with them:
+      // a topic with one record in 64 partitions took a second to read.)
+      continue;
+    }
     TopicPartition tp{key.first, key.second};
+    // A start that the watermarks just read resolve is given as an offset, which librdkafka
+    // fetches from at once, without asking the leader first as for "beginning" or "end".
     // s@: a placeholder here, replaced by offsets_for_times below.
-    tp.offset = to_librdkafka_offset(m_options.start).value_or(m_options.start.value);
+    tp.offset = resolve_start(m_options.start, marks.low, marks.high)
+                  .value_or(to_librdkafka_offset(m_options.start).value_or(m_options.start.value));
     assignment.push_back(tp);
   }
   if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
