@@ -131,6 +131,34 @@ TEST_CASE("kafka::RecordSource reads through a small prefetch queue without wait
   CHECK(std::chrono::duration_cast<milliseconds>(longest_wait).count() < 400);
 }
 
+TEST_CASE("kafka::RecordSource with -e reads a sparse topic without waiting out fetch.wait.max.ms")
+{
+  // The broker holds a fetch until fetch.wait.max.ms when none of its partitions has data, and
+  // partitions that become fetchable meanwhile wait for it. Assigned "from the beginning", each
+  // partition first had its offset looked up, and a first fetch of empty ones went out before
+  // the one below was ready: at least one such wait (here 5 s). Now the start offsets come from
+  // the watermarks (all fetchable at once) and empty partitions are not assigned with -e.
+  // Not a speed test: 5 s against a fetch.
+  const auto topic = testing::unique_name("sparse");
+  testing::shared_cluster().create_topic(topic, 16);
+  produce_all({make_record(topic, 9, "only"s, "v"s)});
+  auto config = testing::client_config();
+  config.set("fetch.wait.max.ms", "5000");
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.stop_at_end = true;
+  const auto started = std::chrono::steady_clock::now();
+  kafka::RecordSource source(config, options);
+  std::vector<std::string> keys;
+  while (const auto* record = source.next()) {
+    keys.push_back(record->key.value_or("null"));
+  }
+  const auto took = std::chrono::steady_clock::now() - started;
+  source.close();
+  CHECK(keys == std::vector<std::string>{"only"});
+  CHECK(std::chrono::duration_cast<milliseconds>(took).count() < 2500);
+}
+
 TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic")
 {
   const auto topic = testing::unique_name("busy");
