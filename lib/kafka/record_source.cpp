@@ -202,6 +202,8 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   if (!joins_group()) {
     consumer_config.set("enable.auto.commit", "false");
   }
+  const std::string_view reset = *consumer_config.find("auto.offset.reset");
+  m_reset_to_earliest = reset == "earliest" || reset == "smallest" || reset == "beginning";
   m_consumer = std::make_unique<Consumer>(consumer_config, [this](auto& partitions, bool assigned) {
     on_rebalance(partitions, assigned);
   });
@@ -310,6 +312,63 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
     } else if (m_options.stop_timestamp) {
       m_ends.set_high(key.first, key.second, k_no_end);
     }
+  }
+  if (!assigned) {
+    return;
+  }
+  start_from_committed(partitions);
+  if (m_options.stop_at_end) {
+    // A partition that starts at its end is done now, not when its (held) empty fetch returns.
+    for (int i = 0; i < partitions.cnt; ++i) {
+      const auto& tp = partitions.elems[i];
+      const auto marks = m_snapshot.find({tp.topic, tp.partition});
+      const int64_t high = marks != m_snapshot.end() ? marks->second.high : 0;
+      if (tp.offset >= 0 && tp.offset >= high) {
+        m_ends.mark_done(tp.topic, tp.partition);
+      }
+    }
+  }
+}
+
+// Partitions that start from the group's committed offsets get them here, in one request, and
+// those without one the low watermark of the snapshot (auto.offset.reset=earliest): librdkafka
+// can then fetch all of them at once. Left to itself it looks each start up first, and a first
+// fetch of only empty partitions waits out fetch.wait.max.ms at the broker, holding back the
+// rest (about a second of every replay on the embedded broker).
+void
+RecordSource::start_from_committed(rd_kafka_topic_partition_list_t& partitions) noexcept
+{
+  if (!m_reset_to_earliest) {
+    return;
+  }
+  try {
+    std::vector<TopicPartition> stored;
+    for (int i = 0; i < partitions.cnt; ++i) {
+      if (partitions.elems[i].offset == RD_KAFKA_OFFSET_STORED) {
+        stored.push_back({partitions.elems[i].topic, partitions.elems[i].partition, RD_KAFKA_OFFSET_STORED});
+      }
+    }
+    if (stored.empty()) {
+      return;
+    }
+    const auto committed = m_consumer->committed(stored, k_connect_timeout);
+    for (int i = 0; i < partitions.cnt; ++i) {
+      auto& tp = partitions.elems[i];
+      const auto found = std::find_if(committed.begin(), committed.end(), [&](const TopicPartition& c) {
+        return c.partition == tp.partition && c.topic == tp.topic;
+      });
+      if (found == committed.end()) {
+        continue;
+      }
+      const auto marks = m_snapshot.find({tp.topic, tp.partition});
+      if (found->offset >= 0) {
+        tp.offset = found->offset;
+      } else if (marks != m_snapshot.end()) {
+        tp.offset = marks->second.low;
+      }
+    }
+  } catch (...) {
+    // Inside librdkafka's callback: what is not resolved, librdkafka looks up itself.
   }
 }
 

@@ -112,6 +112,7 @@ private:
   void start_assigned();
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
+  void start_from_committed(rd_kafka_topic_partition_list_t& partitions) noexcept;
   bool finished();
   bool rest_of_group_done();
   bool joins_group() const noexcept { return m_options.group && m_options.join_group; }
@@ -132,6 +133,7 @@ private:
   // Waking the fetchers (see PrefetchWatch).
   std::optional<PrefetchWatch> m_prefetch;
   std::unique_ptr<FetchWaker> m_waker; // stopped before the consumer closes
+  bool m_reset_to_earliest = true; // auto.offset.reset: where a partition without a commit starts
   bool m_interrupted = false;
   MessagePtr m_message;
   record::Record m_record;

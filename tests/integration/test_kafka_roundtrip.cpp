@@ -261,6 +261,46 @@ TEST_CASE("kafka::RecordSource in a group commits only what was marked processed
   CHECK(rest == std::vector<std::string>{"4", "5", "6", "7", "8", "9"});
 }
 
+TEST_CASE("kafka::RecordSource in a group with -e ends without waiting out empty partitions' fetches")
+{
+  // A group member starts each partition from its commit (or the low watermark), known before
+  // the first fetch, and with -e a partition that starts at its end is done at once: it used to
+  // wait for the partition's end-of-partition event, which comes with a fetch that the broker
+  // holds for fetch.wait.max.ms (5 s here) when none of its partitions has data. Not a speed
+  // test: 5 s against the group join (3 s on the mock) and a fetch.
+  const auto topic = testing::unique_name("sparse-group");
+  const auto group = testing::unique_name("sparse-group");
+  testing::shared_cluster().create_topic(topic, 16);
+  produce_all({make_record(topic, 5, std::nullopt, "0"s), make_record(topic, 5, std::nullopt, "1"s),
+               make_record(topic, 5, std::nullopt, "2"s)});
+  auto config = testing::client_config();
+  config.set("session.timeout.ms", "6000");
+  config.set("fetch.wait.max.ms", "5000");
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.group = group;
+  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
+  options.stop_at_end = true;
+  {
+    kafka::RecordSource source(config, options);
+    const auto* first = source.next();
+    REQUIRE(first != nullptr);
+    source.mark_processed(*first);
+    source.commit();
+    source.close();
+  }
+  const auto started = std::chrono::steady_clock::now();
+  kafka::RecordSource again(config, options);
+  std::vector<std::string> rest;
+  while (const auto* record = again.next()) {
+    rest.push_back(*record->value);
+  }
+  const auto took = std::chrono::steady_clock::now() - started;
+  again.close();
+  CHECK(rest == std::vector<std::string>{"1", "2"});
+  CHECK(std::chrono::duration_cast<milliseconds>(took).count() < 6000);
+}
+
 TEST_CASE("kafka::Client fails fast when no broker answers")
 {
   kafka::MockCluster doomed(1);
