@@ -11,30 +11,29 @@ namespace dlq {
 
 namespace {
 
-// Writes `"key":value` pairs, with the comma between them, skipping absent values.
+// Writes `"key":value` pairs, with the comma between them, skipping absent values. Keys are
+// this file's literals, which need no escaping.
 class ObjectWriter
 {
 public:
-  explicit ObjectWriter(std::string& out) : m_out(out) { m_out.push_back('{'); }
-  ~ObjectWriter() { m_out.push_back('}'); }
+  explicit ObjectWriter(util::JsonWriter& out) : m_out(out) { m_out.raw('{'); }
+  ~ObjectWriter() { m_out.raw('}'); }
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
 
   void key(std::string_view name)
   {
-    if (!m_first) {
-      m_out.push_back(',');
-    }
+    m_out.raw(m_first ? "\"" : ",\"");
     m_first = false;
-    util::append_json_string(m_out, name);
-    m_out.push_back(':');
+    m_out.raw(name);
+    m_out.raw("\":");
   }
 
   void field(std::string_view name, const std::optional<std::string>& value)
   {
     if (value) {
       key(name);
-      util::append_json_bytes(m_out, value);
+      m_out.bytes(value);
     }
   }
 
@@ -43,14 +42,12 @@ public:
   {
     if (value) {
       key(name);
-      util::append_json_int(m_out, *value);
+      m_out.integer(*value);
     }
   }
 
-  std::string& out() { return m_out; }
-
 private:
-  std::string& m_out;
+  util::JsonWriter& m_out;
   bool m_first = true;
 };
 
@@ -105,9 +102,16 @@ parse_original_location(std::string_view text)
 void
 append_json(std::string& out, const ErrorContext& context, ErrorJsonOptions options)
 {
+  util::JsonWriter writer(out, 512);
+  append_json(writer, context, options);
+}
+
+void
+append_json(util::JsonWriter& out, const ErrorContext& context, ErrorJsonOptions options)
+{
   ObjectWriter object(out);
   object.key("dialect");
-  util::append_json_string(out, context.dialect);
+  out.string(context.dialect);
   if (has_any(context.original)) {
     object.key("original");
     ObjectWriter original(out);
@@ -136,31 +140,31 @@ append_json(std::string& out, const ErrorContext& context, ErrorJsonOptions opti
   object.field("attempts", context.attempts);
   if (!context.history.empty()) {
     object.key("history");
-    out.push_back('[');
+    out.raw('[');
     for (size_t i = 0; i < context.history.size(); ++i) {
       if (i > 0) {
-        out.push_back(',');
+        out.raw(',');
       }
-      util::append_json_string(out, context.history[i]);
+      out.string(context.history[i]);
     }
-    out.push_back(']');
+    out.raw(']');
   }
   if (!context.malformed.empty()) {
     object.key("malformed");
-    out.push_back('[');
+    out.raw('[');
     for (size_t i = 0; i < context.malformed.size(); ++i) {
       if (i > 0) {
-        out.push_back(',');
+        out.raw(',');
       }
       ObjectWriter malformed(out);
       malformed.key("name");
-      util::append_json_string(out, context.malformed[i].name);
+      out.string(context.malformed[i].name);
       malformed.key("reason");
-      util::append_json_string(out, context.malformed[i].reason);
+      out.string(context.malformed[i].reason);
       malformed.key("hex");
-      util::append_json_string(out, context.malformed[i].hex);
+      out.string(context.malformed[i].hex);
     }
-    out.push_back(']');
+    out.raw(']');
   }
 }
 

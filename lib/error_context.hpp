@@ -9,6 +9,10 @@
 #include <string_view>
 #include <vector>
 
+namespace dlq::util {
+class JsonWriter;
+} // namespace dlq::util
+
 namespace dlq {
 
 struct OriginalLocation
@@ -74,5 +78,6 @@ struct ErrorJsonOptions
 
 // Appends the `error` object of the JSON line form (DESIGN) to `out`.
 void append_json(std::string& out, const ErrorContext& context, ErrorJsonOptions options = {});
+void append_json(util::JsonWriter& out, const ErrorContext& context, ErrorJsonOptions options = {});
 
 } // namespace dlq

@@ -136,6 +136,33 @@ Consumer::commit_offsets(const std::vector<TopicPartition>& offsets)
   }
 }
 
+std::vector<Watermarks>
+Consumer::watermarks(const std::vector<TopicPartition>& partitions, milliseconds timeout)
+{
+  std::vector<Watermarks> marks(partitions.size());
+  // ListOffsets takes a timestamp per partition, and -2 and -1 ask for the earliest and the
+  // latest offset (KIP-79; librdkafka's RD_KAFKA_OFFSET_BEGINNING and _END).
+  for (const int64_t which : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
+    auto request = partitions;
+    for (auto& tp : request) {
+      tp.offset = which;
+    }
+    const auto list = to_partition_list(request);
+    const auto err = rd_kafka_offsets_for_times(m_handle.get(), list.get(), static_cast<int>(timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_kafka_error("watermarks", err);
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& tp = list->elems[i];
+      if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw_kafka_error(fmt::format("watermarks of {} [{}]", tp.topic, tp.partition), tp.err);
+      }
+      (which == RD_KAFKA_OFFSET_BEGINNING ? marks[i].low : marks[i].high) = tp.offset;
+    }
+  }
+  return marks;
+}
+
 std::vector<TopicPartition>
 Consumer::committed(const std::vector<TopicPartition>& partitions, milliseconds timeout)
 {

@@ -40,6 +40,10 @@ public:
   // Commits exactly these offsets (the next offsets to read) for this consumer's group.id,
   // without joining the group: the group must have no active members.
   void commit_offsets(const std::vector<TopicPartition>& offsets);
+  // The watermarks of these partitions, in the same order: two ListOffsets requests to each
+  // leader (earliest, latest), where Client::watermarks() makes two round trips per partition.
+  std::vector<Watermarks> watermarks(const std::vector<TopicPartition>& partitions, milliseconds timeout);
+  using Client::watermarks;
   // The group's committed offsets for these partitions; RD_KAFKA_OFFSET_INVALID where none.
   std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions, milliseconds timeout);
 

@@ -223,8 +223,10 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
       all.push_back({topic, partition});
     }
   }
-  for (const auto& tp : all) {
-    const auto marks = m_consumer->watermarks(tp.topic, tp.partition);
+  const auto all_marks = m_consumer->watermarks(all, k_connect_timeout);
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& tp = all[i];
+    const auto& marks = all_marks[i];
     m_snapshot[{tp.topic, tp.partition}] = marks;
     if (!joins_group()) {
       // Assigned mode knows its start now; group mode learns it on assignment.

@@ -12,46 +12,62 @@
 namespace dlq::record {
 
 using nlohmann::json;
-using util::append_json_bytes;
-using util::append_json_int;
-using util::append_json_string;
+
+namespace {
+
+// What a line is expected to take: the record's bytes, the keys around them, and a quarter
+// more for escapes and the error object's copies of the header values (the stack trace only
+// when asked for). A line that needs more grows once more.
+size_t
+expected_size(const Record& record, const ErrorContext* error, ErrorJsonOptions error_options)
+{
+  size_t size = 256 + record.topic.size() + (record.key ? record.key->size() : 0)
+                + (record.value ? record.value->size() : 0);
+  for (const auto& header : record.headers) {
+    size += 24 + header.name.size() + (header.value ? header.value->size() : 0);
+  }
+  if (error != nullptr && error_options.stacktrace && error->exception.stacktrace) {
+    size += error->exception.stacktrace->size();
+  }
+  return size + size / 4;
+}
+
+} // namespace
 
 void
 append_json_line(std::string& out, const Record& record, const ErrorContext* error, ErrorJsonOptions error_options)
 {
-  out.append("{\"topic\":");
-  append_json_string(out, record.topic);
-  out.append(",\"partition\":");
-  append_json_int(out, record.partition);
-  out.append(",\"offset\":");
-  append_json_int(out, record.offset);
-  out.append(",\"timestamp\":");
-  append_json_int(out, record.timestamp);
-  out.append(",\"timestamp_type\":");
-  append_json_string(out, to_string(record.timestamp_type));
-  out.append(",\"key\":");
-  append_json_bytes(out, record.key);
-  out.append(",\"value\":");
-  append_json_bytes(out, record.value);
-  out.append(",\"headers\":[");
+  util::JsonWriter line(out, expected_size(record, error, error_options));
+  line.raw("{\"topic\":");
+  line.string(record.topic);
+  line.raw(",\"partition\":");
+  line.integer(record.partition);
+  line.raw(",\"offset\":");
+  line.integer(record.offset);
+  line.raw(",\"timestamp\":");
+  line.integer(record.timestamp);
+  line.raw(",\"timestamp_type\":");
+  line.string(to_string(record.timestamp_type));
+  line.raw(",\"key\":");
+  line.bytes(record.key);
+  line.raw(",\"value\":");
+  line.bytes(record.value);
+  line.raw(",\"headers\":[");
   bool first = true;
   for (const auto& header : record.headers) {
-    if (!first) {
-      out.push_back(',');
-    }
+    line.raw(first ? "{\"name\":" : ",{\"name\":");
     first = false;
-    out.append("{\"name\":");
-    append_json_string(out, header.name);
-    out.append(",\"value\":");
-    append_json_bytes(out, header.value);
-    out.push_back('}');
+    line.string(header.name);
+    line.raw(",\"value\":");
+    line.bytes(header.value);
+    line.raw('}');
   }
-  out.push_back(']');
+  line.raw(']');
   if (error != nullptr) {
-    out.append(",\"error\":");
-    append_json(out, *error, error_options);
+    line.raw(",\"error\":");
+    append_json(line, *error, error_options);
   }
-  out.push_back('}');
+  line.raw('}');
 }
 
 namespace {

@@ -53,42 +53,52 @@ is_json_stop(unsigned char c, bool non_ascii) noexcept
   return (k_byte_class[c] & (non_ascii ? 3 : 1)) != 0;
 }
 
-// Appends `text` as a JSON string literal. With `Validate`, also checks that it is UTF-8 in the
-// same pass and returns false (leaving `out` partly written) when it is not.
-//
-// Stack traces and payloads are long runs of plain text with an escape now and then ("\n\t" at
-// every frame), so the bytes are written straight into `out`, grown once for the text and 16
-// bytes of slack: each block of 16 is copied whole before its first stop is looked at, and the
-// output pointer moves past the plain part only. The string grows again only when escapes have
-// used up the slack (each one writes 2 or 6 bytes for 1). Appending run by run and escape by
-// escape cost a std::string::append each: most of the time of writing a W1 line.
 // The most slack that a string starts with for its escapes (a quarter of its size up to
-// that): a stack trace's 50 "\n\t" pairs fit without growing it again, and short strings do
-// not clear much more than they need.
+// that): a stack trace's 50 "\n\t" pairs fit without growing the string again, and short
+// strings do not clear much more than they need.
 constexpr size_t k_escape_room = 128;
 
+} // namespace
+
+JsonWriter::JsonWriter(std::string& out, size_t expected) : m_out(out)
+{
+  const size_t written = m_out.size();
+  m_out.resize(written + expected);
+  m_at = m_out.data() + written;
+  m_end = m_out.data() + m_out.size();
+}
+
+JsonWriter::~JsonWriter()
+{
+  m_out.resize(static_cast<size_t>(m_at - m_out.data()));
+}
+
+void
+JsonWriter::grow(size_t size)
+{
+  const size_t written = static_cast<size_t>(m_at - m_out.data());
+  // In proportion to what is asked, not to `m_out`, which may hold many lines already: growing
+  // it by half would clear that much memory each time.
+  m_out.resize(written + size + std::max<size_t>(size, 256));
+  m_at = m_out.data() + written;
+  m_end = m_out.data() + m_out.size();
+}
+
+// Writes `text` as a JSON string literal. With `Validate`, also checks that it is UTF-8 in the
+// same pass and returns false (having written part of it) when it is not.
+//
+// Stack traces and payloads are long runs of plain text with an escape now and then ("\n\t" at
+// every frame): each block of 16 bytes is copied whole before its first stop is looked at, and
+// the output pointer moves past the plain part only. That needs the rest of the text and a
+// block of room at every step: escapes (2 or 6 bytes for 1) ask for more as they go.
 template <bool Validate>
 bool
-append_escaped(std::string& out, std::string_view text)
+JsonWriter::escaped(std::string_view text)
 {
   const char* in = text.data();
   const size_t size = text.size();
-  const size_t written = out.size();
-  // Room for the quotes, the text as it is, a block of slack past it and a few escapes.
-  out.resize(written + size + 2 + k_scan_block + std::min(size / 4, k_escape_room));
-  char* p = out.data() + written;
-  *p++ = '"';
-  // Keeps room for the rest of the text, the closing quote, a block and one 6-byte escape.
-  const auto make_room = [&](size_t at) {
-    const size_t need = static_cast<size_t>(p - out.data()) + (size - at) + 1 + k_scan_block + 6;
-    if (need > out.size()) {
-      const size_t offset = static_cast<size_t>(p - out.data());
-      // Escape-dense text grows it again in proportion to what is left of it, not to `out`
-      // (which may hold many lines: growing it by half would clear that much memory).
-      out.resize(need + 2 * (size - at) + 64);
-      p = out.data() + offset;
-    }
-  };
+  room(size + 2 + k_scan_block + std::min(size / 4, k_escape_room));
+  *m_at++ = '"';
   // Handles the stop at in[i]: a valid UTF-8 sequence is copied as it is, a byte that JSON
   // does not allow is escaped. Returns false for invalid UTF-8.
   const auto stop = [&](size_t& i) {
@@ -98,27 +108,27 @@ append_escaped(std::string& out, std::string_view text)
       if (length == 0) {
         return false;
       }
-      std::memcpy(p, in + i, length); // at most 4 bytes: inside the slack
-      p += length;
+      std::memcpy(m_at, in + i, length); // at most 4 bytes: inside the block of room
+      m_at += length;
       i += length;
       return true;
     }
-    make_room(i);
-    p = write_escape(p, c);
+    room((size - i) + 1 + k_scan_block + 6); // the rest, the quote, a block, this escape
+    m_at = write_escape(m_at, c);
     ++i;
     return true;
   };
   size_t i = 0;
   while (i + k_scan_block <= size) {
-    std::memcpy(p, in + i, k_scan_block);
+    std::memcpy(m_at, in + i, k_scan_block);
     const unsigned stops = json_stops<Validate>(in + i);
     if (stops == 0) {
-      p += k_scan_block;
+      m_at += k_scan_block;
       i += k_scan_block;
       continue;
     }
     const auto plain = static_cast<size_t>(std::countr_zero(stops));
-    p += plain;
+    m_at += plain;
     i += plain;
     if (!stop(i)) {
       return false;
@@ -131,8 +141,8 @@ append_escaped(std::string& out, std::string_view text)
     const size_t left = size - i;
     const unsigned stops = json_stops<Validate>(in + size - k_scan_block) >> (k_scan_block - left);
     if (stops == 0) {
-      std::memcpy(p, in + i, left);
-      p += left;
+      std::memcpy(m_at, in + i, left);
+      m_at += left;
       i = size;
     }
   }
@@ -142,44 +152,58 @@ append_escaped(std::string& out, std::string_view text)
         return false;
       }
     } else {
-      *p++ = in[i++];
+      *m_at++ = in[i++];
     }
   }
-  *p++ = '"';
-  out.resize(static_cast<size_t>(p - out.data()));
+  *m_at++ = '"';
   return true;
 }
 
-} // namespace
+void
+JsonWriter::string(std::string_view text)
+{
+  escaped<false>(text);
+}
+
+void
+JsonWriter::bytes(const std::optional<std::string>& bytes)
+{
+  if (!bytes) {
+    raw("null");
+    return;
+  }
+  const size_t start = static_cast<size_t>(m_at - m_out.data());
+  if (!escaped<true>(*bytes)) {
+    m_at = m_out.data() + start;
+    raw("{\"base64\":\"");
+    raw(base64_encode(*bytes));
+    raw("\"}");
+  }
+}
+
+void
+JsonWriter::integer(int64_t value)
+{
+  room(20); // "-9223372036854775808"
+  m_at = std::to_chars(m_at, m_end, value).ptr;
+}
 
 void
 append_json_string(std::string& out, std::string_view text)
 {
-  append_escaped<false>(out, text);
+  JsonWriter(out, 0).string(text);
 }
 
 void
 append_json_bytes(std::string& out, const std::optional<std::string>& bytes)
 {
-  if (!bytes) {
-    out.append("null");
-    return;
-  }
-  const size_t start = out.size();
-  if (!append_escaped<true>(out, *bytes)) {
-    out.resize(start);
-    out.append("{\"base64\":\"");
-    out.append(base64_encode(*bytes));
-    out.append("\"}");
-  }
+  JsonWriter(out, 0).bytes(bytes);
 }
 
 void
 append_json_int(std::string& out, int64_t value)
 {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out.append(buffer, result.ptr);
+  JsonWriter(out, 0).integer(value);
 }
 
 } // namespace dlq::util

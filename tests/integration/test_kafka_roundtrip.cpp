@@ -1,6 +1,7 @@
 #include "mock_fixture.hpp"
 
 #include "error.hpp"
+#include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/record_source.hpp"
 
@@ -129,6 +130,34 @@ TEST_CASE("kafka::RecordSource reads through a small prefetch queue without wait
   CHECK(read == k_batches * k_batch);
   // Not a speed test: a fetch takes milliseconds here, a missed wake up to a second.
   CHECK(std::chrono::duration_cast<milliseconds>(longest_wait).count() < 400);
+}
+
+TEST_CASE("kafka::Consumer::watermarks of many partitions at once agree with one at a time")
+{
+  const auto topic = testing::unique_name("marks");
+  testing::shared_cluster().create_topic(topic, 6);
+  std::vector<record::Record> records;
+  for (int i = 0; i < 9; ++i) {
+    records.push_back(make_record(topic, i % 3 == 0 ? 1 : 4, std::nullopt, std::to_string(i)));
+  }
+  produce_all(records);
+  kafka::Consumer consumer(testing::client_config());
+  std::vector<kafka::TopicPartition> partitions;
+  for (int32_t partition = 0; partition < 6; ++partition) {
+    partitions.push_back({topic, partition});
+  }
+  const auto marks = consumer.watermarks(partitions, milliseconds(10000));
+  REQUIRE(marks.size() == 6);
+  for (int32_t partition = 0; partition < 6; ++partition) {
+    CAPTURE(partition);
+    const auto one = consumer.watermarks(topic, partition);
+    CHECK(marks[partition].low == one.low);
+    CHECK(marks[partition].high == one.high);
+  }
+  CHECK(marks[1].high == 3);
+  CHECK(marks[4].high == 6);
+  CHECK(marks[0].high == 0);
+  CHECK_THROWS_AS(consumer.watermarks({{topic, 99}}, milliseconds(3000)), KafkaError);
 }
 
 TEST_CASE("kafka::RecordSource with -e reads a sparse topic without waiting out fetch.wait.max.ms")

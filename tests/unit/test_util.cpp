@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <bit>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -170,6 +171,44 @@ TEST_CASE("util::append_json_bytes validates UTF-8 at every position of long tex
       append_json_bytes(out, text);
       CHECK(out == "[{\"base64\":\"" + base64_encode(text) + "\"}");
     }
+  }
+}
+
+TEST_CASE("util::JsonWriter writes what the append functions do, in one growth or many")
+{
+  // However far off the expected size is, the writer grows as it needs to and leaves the
+  // string holding exactly what was written, after what it held before.
+  const std::string long_text(3000, 'x');
+  const std::string binary = "\xff\xfe"s + std::string(100, '"');
+  for (const size_t expected : {size_t(0), size_t(1), size_t(64), size_t(100000)}) {
+    CAPTURE(expected);
+    std::string out = "before;";
+    {
+      JsonWriter writer(out, expected);
+      writer.raw('[');
+      writer.string("a\"b");
+      writer.raw(",");
+      writer.bytes(binary);
+      writer.raw(",");
+      writer.integer(INT64_MIN);
+      writer.raw(",");
+      writer.bytes(std::nullopt);
+      writer.raw(",");
+      writer.string(long_text + "\n" + long_text);
+      writer.raw(']');
+    }
+    std::string expected_out = "before;[";
+    append_json_string(expected_out, "a\"b");
+    expected_out += ",";
+    append_json_bytes(expected_out, binary);
+    expected_out += ",";
+    append_json_int(expected_out, INT64_MIN);
+    expected_out += ",null,";
+    append_json_string(expected_out, long_text + "\n" + long_text);
+    expected_out += "]";
+    CHECK(out == expected_out);
+    CHECK(out.find("{\"base64\":\"") != std::string::npos);
+    CHECK(out.find("-9223372036854775808") != std::string::npos);
   }
 }
 
