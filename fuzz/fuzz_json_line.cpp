@@ -1,8 +1,13 @@
 // The JSON line parser, on dlqcat's form and kcat -J's: bad input is a UsageError, never a crash
-// or another exception; what parses writes back and parses to the same record (lossless).
+// or another exception; what parses writes back and parses to the same record (lossless). The
+// line with the record's decoded error object (consume-dlq -J's) is valid JSON and reads back
+// to the same record too.
 
+#include "dialect/dialect.hpp"
 #include "error.hpp"
 #include "record/json_line.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 
@@ -25,6 +30,16 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   const auto again = record::parse_json_line(written); // must not throw
   if (!(again == record)) {
     std::abort();
+  }
+  if (const auto error = dialect::decode(record)) {
+    for (const bool stacktrace : {false, true}) {
+      std::string with_error = "prefix";
+      record::append_json_line(with_error, record, &*error, {.stacktrace = stacktrace});
+      const std::string_view line_only = std::string_view(with_error).substr(6);
+      if (!nlohmann::json::accept(line_only) || !(record::parse_json_line(line_only) == record)) {
+        std::abort();
+      }
+    }
   }
   return 0;
 }
