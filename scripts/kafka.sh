@@ -160,6 +160,9 @@ write_properties() {
     echo "transaction.state.log.num.partitions=10"
     echo "transaction.state.log.replication.factor=$rf"
     echo "transaction.state.log.min.isr=$min_isr"
+    # A crashed transactional producer's open transaction is aborted within a second of its
+    # transaction.timeout.ms (the default looks every 10 s).
+    echo "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000"
     echo "share.coordinator.state.topic.replication.factor=$rf"
     echo "share.coordinator.state.topic.min.isr=$min_isr"
     # The first join of a group is not held 3 s for more members (the default).

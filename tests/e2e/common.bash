@@ -79,11 +79,12 @@ real_kafka_bootstrap() {
 java_peer() { "$REPO_ROOT/tests/realkafka/peer.sh" "$@"; }
 
 # create_topic NAME [PARTITIONS [REPLICATION [KEY=VALUE...]]]: on real Kafka a CreateTopics
-# request (Kafka's Java admin client, default 1 partition, replication 1); the embedded broker
-# creates a topic with 4 partitions when it is first named, so there this does nothing.
+# request (default 1 partition, replication 1; python3-confluent-kafka: a JVM start is slow
+# here); the embedded broker creates a topic with 4 partitions when it is first named, so
+# there this does nothing.
 create_topic() {
   real_kafka || return 0
-  java_peer create-topic "$BROKERS" "$1" "${2:-1}" "${3:-1}" "${@:4}" ||
+  "$PY" "$E2E_DIR/peer.py" create-topic "$BROKERS" "$1" "${2:-1}" "${3:-1}" "${@:4}" ||
     { echo "FAILED: could not create topic $1" >&2; exit 1; }
 }
 

@@ -5,7 +5,8 @@
 //   create-topic B TOPIC PARTITIONS RF [KEY=VALUE...]   CreateTopics (topic configs as given)
 //   describe-configs B TOPIC      the topic's dynamic configs (set on the topic), "KEY=VALUE" sorted
 //   alter-configs B TOPIC [KEY=VALUE...]   IncrementalAlterConfigs SET of each pair
-//   dump B TOPIC [read_committed]  every record from the start to the end seen now, one a line:
+//   dump B TOPIC [read_committed]  every record from the start to the end seen now (read_committed:
+//                                 once no transaction is open on TOPIC), one a line:
 //                                 PARTITION OFFSET TIMESTAMP KEY VALUE HEADERS (tab-separated;
 //                                 bytes as text, '\xNN' for the rest, "(null)" for null,
 //                                 headers "name=value" joined by ',')
@@ -142,14 +143,29 @@ public final class Peer {
         .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).collect(Collectors.toList());
   }
 
-  // Reads from the beginning to the end offsets seen at the start (under read_committed, the last
-  // stable offsets: nothing of a transaction still open is waited for).
+  // Reads from the beginning to the end offsets seen at the start. Under read_committed it first
+  // waits (up to a minute) until no transaction is open on the topic: until the last stable
+  // offsets equal the high watermarks, so that a crashed producer's transaction has been aborted
+  // by its timeout and everything committed before and after it is read.
   private static void dump(String bootstrap, String topic, String isolation) throws Exception {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
       List<TopicPartition> parts = partitions(consumer, topic);
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts, TIMEOUT));
+      if (isolation.equals("read_committed")) {
+        try (KafkaConsumer<byte[], byte[]> all = consumer(bootstrap, "read_uncommitted")) {
+          long settle = System.nanoTime() + TIMEOUT.toNanos();
+          while (!end.equals(all.endOffsets(parts, TIMEOUT))) {
+            if (System.nanoTime() > settle) {
+              throw new IllegalStateException("a transaction stays open on " + topic + ": last stable offsets "
+                  + end + ", high watermarks " + all.endOffsets(parts, TIMEOUT));
+            }
+            Thread.sleep(200);
+            end = new HashMap<>(consumer.endOffsets(parts, TIMEOUT));
+          }
+        }
+      }
       StringBuilder out = new StringBuilder();
       long deadline = System.nanoTime() + TIMEOUT.toNanos() * 5;
       while (!done(consumer, end)) {
