@@ -10,6 +10,8 @@ packages=(
   postgresql postgresql-client
   zsh fish groff-base man-db bsdextrautils dpkg-dev
   clang-14 libclang-rt-14-dev
+  # real Apache Kafka in the test bed (scripts/kafka.sh resolves its jars through Maven)
+  openjdk-17-jdk-headless maven
 )
 
 missing=()

@@ -113,6 +113,7 @@ private:
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
   void start_from_committed(rd_kafka_topic_partition_list_t& partitions) noexcept;
+  void start_from_timestamp(rd_kafka_topic_partition_list_t& partitions) noexcept;
   bool finished();
   bool rest_of_group_done();
   bool joins_group() const noexcept { return m_options.group && m_options.join_group; }
