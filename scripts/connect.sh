@@ -205,11 +205,15 @@ $(tail -n 30 "$dir/connect.log")"
     fi
   else
     GROUP="dlqcat-connect-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+    PORT=
     echo "GROUP=$GROUP" >"$dir/worker.env"
   fi
-  # A port found free may be taken before the JVM binds it: then try another.
+  # A port found free may be taken before the JVM binds it: then try another. A worker started
+  # again tries its old port first, so that its URL stays the same.
   for attempt in 1 2 3; do
-    PORT=$(free_port)
+    if [ $attempt -gt 1 ] || [ -z "${PORT:-}" ]; then
+      PORT=$(free_port)
+    fi
     { echo "GROUP=$GROUP"; echo "PORT=$PORT"; } >"$dir/worker.env"
     load "$dir"
     write_properties "$bootstrap" "$plugin_dir"
