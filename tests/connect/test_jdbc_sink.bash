@@ -158,7 +158,7 @@ create_topic person 3 1 cleanup.policy=compact
 create_topic dlq 1 1
 pg_sql "CREATE TABLE person (id int PRIMARY KEY, name varchar(10))"
 
-TEST "the happy flow: Debezium's JDBC sink writes the seed's records into PostgreSQL"
+TEST "the seed up to the dead sink: Debezium's JDBC sink writes 1, 2 and 4; 3 is dead-lettered; 5 kills it"
 expect_equal "$(rest GET / | jq -r .version)" 4.3.1 "Kafka Connect version"
 expect_equal "$(rest GET /connector-plugins | jq -r '.[] | select(.class == "io.debezium.connector.jdbc.JdbcSinkConnector") | .version')" \
   3.6.0.Final "JDBC sink version"
