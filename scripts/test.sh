@@ -2,7 +2,8 @@
 # Installs what is missing, then builds dlqcat and runs every test, three ways:
 #   build/       the normal build: unit, integration and e2e suites (kcat, python, PostgreSQL), and
 #                the suites on real Apache Kafka (label realkafka: one cluster for the run,
-#                scripts/kafka.sh; REALKAFKA=0 leaves them out)
+#                scripts/kafka.sh; REALKAFKA=0 leaves them out), Kafka Connect's among them
+#                (label connect: a worker per suite, scripts/connect.sh; CONNECT=0 leaves it out)
 #   build-asan/  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer, but not
 #                the real-Kafka ones (they ran once above; their JVMs are the slow part)
 #   build-fuzz/  each libFuzzer target over its corpus, then a few seconds of fuzzing (clang)
@@ -18,6 +19,8 @@ BUILD_DIR=${BUILD_DIR:-$root/build} "$root/scripts/build.sh"
 real_kafka=()
 if [ "${REALKAFKA:-1}" = 0 ]; then
   real_kafka=(-LE realkafka)
+elif [ "${CONNECT:-1}" = 0 ]; then
+  real_kafka=(-LE connect)
 fi
 ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j 2 "${real_kafka[@]}" "$@"
 

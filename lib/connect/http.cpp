@@ -65,14 +65,17 @@ HttpClient::request(const std::string& method, const std::string& url, const std
   curl_easy_reset(curl);
   HttpResponse response;
   std::unique_ptr<curl_slist, SlistDeleter> headers(curl_slist_append(nullptr, "Accept: application/json"));
-  if (!body.empty()) {
+  const bool sends_body = method == "POST" || method == "PUT" || method == "PATCH";
+  if (sends_body) {
+    // Also for an empty body: curl would say application/x-www-form-urlencoded, which Kafka
+    // Connect refuses (415) on PUT /stop, /pause and /resume.
     headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
   }
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  if (method == "POST" || method == "PUT") {
+  if (sends_body) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str()); // also sends Content-Length: 0
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
