@@ -410,9 +410,10 @@ check_park_topic(kafka::Producer& producer, const CompactFixOptions& options)
     if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
       throw;
     }
-    throw Error(fmt::format("the park topic \"{}\" does not exist and the cluster does not create topics on first use: "
-                            "create it, or name another with --park-topic; nothing was changed",
-                            options.park_topic));
+    throw KafkaError(fmt::format("the park topic \"{}\" does not exist and the cluster does not create topics on "
+                                 "first use: create it, or name another with --park-topic; nothing was changed",
+                                 options.park_topic),
+                     e.code());
   }
 }
 
@@ -462,16 +463,6 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
   std::optional<CompactionConfigs> configs;
   int64_t committed = -1;
   kafka::Producer producer(config);
-  // The parking lot must exist before anything changes: a cluster that does not create topics
-  // when first named (most production ones, and the real-Kafka test bed) failed the park only
-  // after message.timeout.ms, with the connector already halted.
-  try {
-    producer.partitions(options.park_topic, options.admin_timeout);
-  } catch (const KafkaError& e) {
-    throw KafkaError(
-      fmt::format("{}: create the parking lot (or name another with --park-topic); nothing was changed", e.what()),
-      e.code());
-  }
   if (options.strategy == Strategy::Compact) {
     std::vector<kafka::ConfigEntry> described;
     try {

@@ -65,6 +65,6 @@ configs_unchanged
 TEST "a missing parking lot stops compact-fix before it changes anything"
 setup no-parking-lot
 expect_exit 1 fix
-expect_equal "$(cat "$WORK/err")" "dlqcat: error: topic \"$topic.parking-lot\": Broker: Unknown topic or partition: create the parking lot (or name another with --park-topic); nothing was changed" "stderr"
+expect_equal "$(cat "$WORK/err")" "dlqcat: error: the park topic \"$topic.parking-lot\" does not exist and the cluster does not create topics on first use: create it, or name another with --park-topic; nothing was changed" "stderr"
 configs_unchanged
 expect_equal "$(java_peer dump "$BROKERS" "$topic" | wc -l)" "4" "records in the topic (no correction)"
