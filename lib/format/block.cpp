@@ -1,5 +1,6 @@
 #include "format/block.hpp"
 
+#include "format/paint.hpp"
 #include "util/utf8.hpp"
 #include "util/visible.hpp"
 
@@ -10,27 +11,6 @@
 namespace dlq::format {
 
 namespace {
-
-constexpr std::string_view k_bold = "\x1b[1m";
-constexpr std::string_view k_red = "\x1b[31m";
-constexpr std::string_view k_dim = "\x1b[2m";
-constexpr std::string_view k_reset = "\x1b[0m";
-
-class Painter
-{
-public:
-  explicit Painter(bool enabled) : m_enabled(enabled) {}
-  std::string operator()(std::string_view style, std::string_view text) const
-  {
-    if (!m_enabled) {
-      return std::string(text);
-    }
-    return fmt::format("{}{}{}", style, text, k_reset);
-  }
-
-private:
-  bool m_enabled;
-};
 
 using util::visible;
 

@@ -1,6 +1,7 @@
 #include "format/typed_headers.hpp"
 
 #include "dialect/dialect.hpp"
+#include "format/paint.hpp"
 #include "util/json_writer.hpp"
 #include "util/visible.hpp"
 
@@ -8,22 +9,11 @@
 
 namespace dlq::format {
 
-namespace {
-
-constexpr std::string_view k_bold = "\x1b[1m";
-constexpr std::string_view k_red = "\x1b[31m";
-constexpr std::string_view k_dim = "\x1b[2m";
-constexpr std::string_view k_reset = "\x1b[0m";
-
-} // namespace
-
 void
 render_typed_headers(std::string& out, const record::Record& record, const ErrorContext* error, bool color)
 {
   using util::visible;
-  const auto paint = [color](std::string_view style, const std::string& text) {
-    return color ? fmt::format("{}{}{}", style, text, k_reset) : text;
-  };
+  const Painter paint(color);
   out += paint(k_bold, fmt::format("{} [{}] @ {}", record.topic.empty() ? "-" : visible(record.topic), record.partition,
                                    record.offset));
   out += fmt::format("  ({})\n", error != nullptr ? error->dialect : "no known dialect");
