@@ -111,7 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const auto which = input.byte();
     const auto& dialect = *k_dialects[which % k_dialects.size()];
     record::Header header;
-    if (which < 0xf0) {
+    if (which < 0xf0 && !dialect.headers.empty()) {
       header.name = std::string(dialect.headers[(which / k_dialects.size()) % dialect.headers.size()].name);
     } else {
       header.name = input.piece();
