@@ -8,7 +8,7 @@ require_python_kafka
 require_kcat
 require "python3-psycopg2 for $PY" "$PY" -c "import psycopg2"
 require curl command -v curl
-start_broker --topic person:3 --topic people:3
+start_broker --topic person:3 --topic people:3 --topic vault:3
 start_postgres
 
 CONNECT_PIDS=()
