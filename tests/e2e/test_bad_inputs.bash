@@ -320,7 +320,7 @@ stalled_run() { # stalled_run SIGNAL GROUP: runs consume-dlq into the stalled pi
   local pid=$! i state=
   for i in $(seq 1 300); do # until the main thread waits on the full pipe (pipe_write) or polls it
     state=$(cat "/proc/$pid/wchan" 2>/dev/null || true)
-    case $state in pipe_write | do_sys_poll | poll_schedule_timeout*) break ;; esac
+    case $state in *pipe_write | do_sys_poll | poll_schedule_timeout*) break ;; esac
     sleep 0.1
   done
   kill "-$signal" "$pid"
