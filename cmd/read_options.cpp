@@ -7,7 +7,10 @@ namespace dlq::cmd {
 void
 add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag)
 {
-  sub.add_option("-t,--topic", args.topics, "Topic to read (repeatable)")->type_name("TOPIC");
+  // One topic per -t, as kcat takes it: `-t dlq -` is a topic and stdin, not two topics.
+  sub.add_option("-t,--topic", args.topics, "Topic to read (repeatable)")
+    ->type_name("TOPIC")
+    ->allow_extra_args(false);
   sub.add_option("-G,--group", args.group, "Consumer group: join it and commit what was processed (else assign, no commits)")
     ->type_name("GROUP");
   sub.add_option("-o,--offset", args.offsets,

@@ -8,10 +8,15 @@
 #include "error.hpp"
 #include "retry/replayer.hpp"
 #include "util/interrupt.hpp"
+#include "util/output.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <random>
 #include <unistd.h>
 
@@ -46,7 +51,7 @@ public:
   ~ProgressLine()
   {
     if (m_drawn) {
-      fmt::print(stderr, "\r\x1b[K");
+      util::write_stderr("\r\x1b[K");
     }
   }
   ProgressLine(const ProgressLine&) = delete;
@@ -57,8 +62,8 @@ public:
     if (!m_enabled) {
       return;
     }
-    fmt::print(stderr, "\r\x1b[K{} read, {} replayed, {} parked, {} skipped, {} failed", stats.read, stats.replayed,
-               stats.parked, stats.skipped, stats.failed);
+    util::write_stderr(fmt::format("\r\x1b[K{} read, {} replayed, {} parked, {} skipped, {} failed", stats.read,
+                                   stats.replayed, stats.parked, stats.skipped, stats.failed));
     m_drawn = true;
   }
 
@@ -66,6 +71,22 @@ private:
   bool m_enabled;
   bool m_drawn = false;
 };
+
+// Writes --summary-json's file; every failure (a full disk, /dev/full) is an IoError.
+void
+write_summary_json(const std::string& path, const std::string& text)
+{
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), std::fclose);
+  if (!file) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+  if (std::fclose(file.release()) != 0) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+}
 
 std::string
 random_suffix()
@@ -106,6 +127,7 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   replay.transactional_id = fmt::format("{}-{}", *replay.read.group, random_suffix());
 
   const auto config = client_config(global);
+  kafka::require_acknowledged_delivery(config, options.park ? "park" : "replay");
   if (const auto* id = config.find("transactional.id")) {
     replay.transactional_id = *id;
   }
@@ -115,18 +137,23 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
     ProgressLine progress(!global.quiet && ::isatty(STDERR_FILENO) != 0);
     stats = replayer.run([&progress](const retry::ReplayStats& s) { progress(s); });
   }
+  // Everything below is reported, whatever happens to stdout: a write that fails is an error
+  // (exit 1) after the rest was done; a reader that went away is not.
+  std::optional<IoError> write_error;
   if (options.dry_run) {
-    fmt::print("{}", retry::render_plan(stats));
+    try {
+      util::write_all(STDOUT_FILENO, retry::render_plan(stats));
+    } catch (const util::BrokenPipe&) {
+    } catch (const IoError& e) {
+      write_error = e;
+    }
   }
   if (!global.quiet) {
-    fmt::print(stderr, "{}\n", retry::render_summary_line(stats, options.dry_run));
+    // Skip reasons may quote a record's bytes.
+    util::write_stderr(util::visible(retry::render_summary_line(stats, options.dry_run)) + "\n");
   }
   if (!options.summary_json.empty()) {
-    std::ofstream out(options.summary_json);
-    out << retry::render_summary_json(stats, options.dry_run);
-    if (!out) {
-      throw IoError(fmt::format("--summary-json: cannot write \"{}\"", options.summary_json));
-    }
+    write_summary_json(options.summary_json, retry::render_summary_json(stats, options.dry_run));
   }
   if (stats.interrupted) {
     throw Interrupted();
@@ -134,6 +161,9 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   if (stats.failed > 0) {
     throw DeliveryError(fmt::format("{} record{} not delivered; their DLQ offsets were not committed, so a rerun retries them",
                                     stats.failed, stats.failed == 1 ? "" : "s"));
+  }
+  if (write_error) {
+    throw *write_error;
   }
   return k_exit_ok;
 }
@@ -146,7 +176,7 @@ add_common(CLI::App& sub, ReplayCommandOptions& options)
   sub.get_option("--group")->description(
     fmt::format("Consumer group to read and commit in (default dlqcat-{}-<dlq>)", options.park ? "park" : "replay"));
   sub.add_option("--park-topic", options.park_topic, "Parking-lot topic (default <dlq>.parking-lot)")->type_name("TOPIC");
-  sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(CLI::PositiveNumber);
+  sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(finite(CLI::PositiveNumber));
   sub.add_flag("--dry-run", options.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");
   sub.add_flag("--transactional", options.transactional,
                "Produce and commit DLQ offsets in Kafka transactions (exactly once)");

@@ -1,6 +1,7 @@
 #include "connect/rest.hpp"
 
 #include "error.hpp"
+#include "util/json_scan.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,17 @@ namespace {
 
 using nlohmann::json;
 
+// A Connect answer as JSON; discarded when it is not JSON or nests deeper than any Connect answer
+// (nlohmann's tree would take memory per level, its dump() stack).
+json
+parse(const std::string& text)
+{
+  if (util::json_nests_deeper_than(text)) {
+    return json(json::value_t::discarded);
+  }
+  return json::parse(text, nullptr, false);
+}
+
 std::string
 string_field(const json& object, const char* name)
 {
@@ -24,7 +36,7 @@ string_field(const json& object, const char* name)
 std::string
 error_message(const HttpResponse& response)
 {
-  const auto body = json::parse(response.body, nullptr, false);
+  const auto body = parse(response.body);
   if (body.is_object() && body.contains("message") && body["message"].is_string()) {
     return body["message"].get<std::string>();
   }
@@ -58,7 +70,7 @@ is_missing_endpoint(const HttpResponse& response)
 ConnectorStatus
 parse_status(const std::string& body)
 {
-  const auto document = json::parse(body, nullptr, false);
+  const auto document = parse(body);
   if (!document.is_object() || !document.contains("connector") || !document["connector"].is_object()) {
     throw ConnectError("Kafka Connect answered a status that is not a connector status");
   }
@@ -187,7 +199,7 @@ ConnectClient::config()
   if (!is_success(response)) {
     throw ConnectError(fmt::format("connector {}: {}", m_connector, error_message(response)));
   }
-  const auto document = json::parse(response.body, nullptr, false);
+  const auto document = parse(response.body);
   if (!document.is_object()) {
     throw ConnectError(fmt::format("connector {}: its config is not a JSON object", m_connector));
   }

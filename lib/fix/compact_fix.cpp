@@ -11,6 +11,7 @@
 #include "sink/postgres.hpp"
 #include "util/interrupt.hpp"
 #include "util/json_writer.hpp"
+#include "util/redact.hpp"
 
 #include <fmt/core.h>
 
@@ -165,6 +166,10 @@ locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink
       const auto row = sink::row_from_value(record.value);
       if (!row.row) {
         ++unmapped; // a tombstone or a converter error: not the sink's to refuse
+        if (row.too_deep) {
+          say(fmt::format("not tried: {}: its value's {} (a converter refuses it before the sink)",
+                          describe_record(record), row.why_not));
+        }
         return std::nullopt;
       }
       ++tried;
@@ -174,8 +179,8 @@ locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink
       return std::nullopt;
     },
     options.all);
-  say(fmt::format("tried {} record{} from group {}'s offsets against table {}, rolled back ({} skipped: tombstones or "
-                  "not JSON objects)",
+  say(fmt::format("tried {} record{} from group {}'s offsets against table {}, rolled back ({} skipped: tombstones, "
+                  "or not JSON objects a converter reads)",
                   tried, tried == 1 ? "" : "s", options.group, options.table, unmapped));
   return found;
 }
@@ -285,19 +290,15 @@ public:
                         *m_halt == connect::Halt::Deleted ? "deleted (config printed above)" : "halted"));
       if (*m_halt == connect::Halt::Deleted) {
         for (const auto& [name, value] : m_config) {
-          m_say(fmt::format("  {}={}", name, is_secret_name(name) ? "***" : value));
+          // The one redaction rule: secret names hidden whole, credentials in URLs (a JDBC
+          // connection.url's password=...) cut out.
+          m_say(fmt::format("  {}={}", name, util::is_secret_name(name) ? "***" : util::redact_uri(value)));
         }
       }
     }
   }
 
 private:
-  static bool is_secret_name(const std::string& name)
-  {
-    return name.find("password") != std::string::npos || name.find("secret") != std::string::npos ||
-           name.find("connection.url") != std::string::npos;
-  }
-
   template <typename Done>
   void wait_until(Done done, const char* what)
   {

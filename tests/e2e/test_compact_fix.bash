@@ -11,7 +11,7 @@ require_python_kafka
 require_kcat
 require "python3-psycopg2 for $PY" "$PY" -c "import psycopg2"
 require curl command -v curl
-start_broker --topic person:3 --topic people:3
+start_broker --topic person:3 --topic people:3 --topic vault:3
 start_postgres
 
 CONNECT_PIDS=()
@@ -70,16 +70,17 @@ PY
 count_records() { kcat -b "$BROKERS" -C -t "$1" -e -q -f 'x\n' 2>/dev/null | wc -l; }
 mutating_calls() { jq -r 'select(.method != "GET") | "\(.method) \(.path)"' "$CALLS"; }
 
-# seed TOPIC CONNECTOR: the seed up to the dead sink: table, connector, two good records
-# written, then the poison and one more record; every task FAILED.
+# seed TOPIC CONNECTOR [CONFIG]: the seed up to the dead sink: table, connector (its config plus
+# the JSON object CONFIG), two good records written, then the poison and one more record; every
+# task FAILED.
 seed() {
-  local topic=$1 connector=$2
+  local topic=$1 connector=$2 extra=${3:-"{}"}
   pg_sql "CREATE TABLE $topic (id int PRIMARY KEY, name varchar(10))"
   curl -fsS -X POST "$CONNECT_URL/connectors" -H 'Content-Type: application/json' --data "$(jq -n \
-    --arg name "$connector" --arg topic "$topic" --arg url "$PG_URL" \
-    '{name: $name, config: {"connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector", "tasks.max": "2",
+    --arg name "$connector" --arg topic "$topic" --arg url "$PG_URL" --argjson extra "$extra" \
+    '{name: $name, config: ({"connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector", "tasks.max": "2",
       topics: $topic, "connection.url": $url, "insert.mode": "upsert", "pk.fields": "id", "pk.mode": "record_value",
-      "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "true"}}')" >/dev/null
+      "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "true"} + $extra)}')" >/dev/null
   for record in "1,$(person 1 Paul)" "2,$(person 2 Gaby)"; do
     echo "$record" | kcat -P -b "$BROKERS" -t "$topic" -K,
   done
@@ -180,3 +181,45 @@ expect_error 2 "dlqcat: error: give only one of --value, --value-file and --tomb
   "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --key 5 --strategy skip --value x --tombstone
 expect_error 1 "dlqcat: error: PostgreSQL table 'nosuch': relation \"nosuch\" does not exist" \
   "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --find-poison --pg "$PG_URL" --table nosuch
+
+# --- Issue 16 -------------------------------------------------------------------------------------
+TEST "16.3 --find-poison past a value nested 100k deep: reported and skipped, never a crash"
+pg_sql "CREATE TABLE nested (id int PRIMARY KEY, name varchar(10))"
+{
+  printf 'deep,{"payload":%s%s}\n' "$(head -c 100000 /dev/zero | tr '\0' '[')" "$(head -c 100000 /dev/zero | tr '\0' ']')"
+  printf '8,%s\n' "$(person 8 Ok)"
+} | kcat -P -b "$BROKERS" -t nested -p 0 -K,
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t nested -G connect-nested --find-poison --pg "$PG_URL" --table nested --all
+expect_equal "$(cat "$WORK/out")" "not tried: nested [0] @ 0, key \"deep\": its value's JSON nested deeper than 1000 levels (a converter refuses it before the sink)
+tried 1 record from group connect-nested's offsets against table nested, rolled back (1 skipped: tombstones, or not JSON objects a converter reads)
+no poison record found: the table accepts every record after the group's offsets"
+
+TEST "16.16 --find-poison names a string value holding NUL as the poison PostgreSQL refuses"
+pg_sql "CREATE TABLE nuls (id int PRIMARY KEY, name varchar(10))"
+printf '9,%s\n' "$(person 9 'a\u0000b')" | kcat -P -b "$BROKERS" -t nuls -p 0 -K,
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t nuls -G connect-nuls --find-poison --pg "$PG_URL" --table nuls
+expect_contains "$(cat "$WORK/out")" \
+  'poison: nuls [0] @ 0, key "9": PostgreSQL: invalid byte sequence for encoding "UTF8": 0x00 (a NUL byte in the value of column "name") (SQLSTATE 22021)'
+# What PostgreSQL itself answers for that byte in text, as the JDBC sink gets it:
+expect_contains "$(psql "$PG_URL" -qAt -c "SELECT convert_from('\\x610062'::bytea, 'UTF8')" 2>&1 || true)" \
+  'invalid byte sequence for encoding "UTF8": 0x00'
+
+TEST "16.11 a connector config printed after a failed fix hides every credential: JAAS configs, tokens, URL passwords"
+SECRET=Hunter2-$RANDOM$RANDOM
+start_connect secretive --legacy
+seed vault jdbc-secretive "$(jq -n --arg s "$SECRET" --arg url "$PG_URL?password=$SECRET" '{
+  "connection.url": $url, "connection.password": $s, "bearer.auth.token": $s,
+  "consumer.override.sasl.jaas.config": ("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"" + $s + "\";")}')"
+# The correction is larger than the broker takes: the fix fails after the connector was deleted.
+head -c 2000000 /dev/zero | tr '\0' x >"$WORK/huge.value"
+expect_exit 1 "$DLQCAT" compact-fix -b "$BROKERS" -t vault --connector jdbc-secretive --connect "$CONNECT_URL" --key 5 \
+  --strategy skip --value-file "$WORK/huge.value"
+out=$(cat "$WORK/out")
+expect_contains "$out" "connector jdbc-secretive was left deleted (config printed above)"
+expect_contains "$out" "  consumer.override.sasl.jaas.config=***"
+expect_contains "$out" "  connection.password=***"
+expect_contains "$out" "  bearer.auth.token=***"
+expect_contains "$out" "  connection.url=$PG_URL?password=***"
+if grep -q "$SECRET" "$WORK/out" "$WORK/err"; then
+  fail "secret printed: $(grep -h "$SECRET" "$WORK/out" "$WORK/err" | cut -c1-200)"
+fi
