@@ -81,11 +81,13 @@ class RealKafka:
         subprocess.run([self.kafka_sh, "stop", self.directory], check=True)
 
     def create(self, topics):
-        subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "create", self.bootstrap, str(PARTITIONS)] + topics,
-                       check=True)
+        if topics:
+            subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "create", self.bootstrap, str(PARTITIONS)] + topics,
+                           check=True)
 
     def delete(self, topics):
-        subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "delete", self.bootstrap] + topics, check=True)
+        if topics:
+            subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "delete", self.bootstrap] + topics, check=True)
 
 
 def measure(args, argv):

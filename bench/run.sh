@@ -63,8 +63,10 @@ cmake --build "$build_dir" -j "$(nproc)" --target dlqcat >/dev/null
 
 for broker in "${brokers[@]}"; do
   extra=()
-  if [ -n "$json" ]; then
-    extra+=(--json "$json$([ ${#brokers[@]} -gt 1 ] && echo ".$broker")")
+  if [ -n "$json" ] && [ ${#brokers[@]} -gt 1 ]; then
+    extra+=(--json "$json.$broker")
+  elif [ -n "$json" ]; then
+    extra+=(--json "$json")
   fi
   /usr/bin/python3 "$root/bench/bench.py" --dlqcat "$build_dir/cmd/dlqcat" \
     --floor-consume "$build_dir/bench/floor_consume" --floor-copy "$build_dir/bench/floor_copy" \
