@@ -141,7 +141,9 @@ expect_equal "$(wc -l <"$WORK/parked")" 5000 "records in the parking lot (read_c
 expect_equal "$(sort -u "$WORK/replayed" "$WORK/parked")" "$(seq 1 "$TOTAL" | sed 's/^/k/' | sort)" "the keys"
 # The group's commits are the DLQ's end offsets.
 java_peer committed "$BROKERS" "$group" | awk '{print $2, $3}' >"$WORK/committed"
-kcat -Q -b "$BROKERS" $(for ((p = 0; p < PARTITIONS; p++)); do echo "-t $dlq:$p:-1"; done) |
+ends=()
+for ((p = 0; p < PARTITIONS; p++)); do ends+=(-t "$dlq:$p:-1"); done
+kcat -Q -b "$BROKERS" "${ends[@]}" |
   awk '{gsub(/[][]/, "", $2); print $2, $4}' | sort -n >"$WORK/ends"
 expect_equal "$(sort -n "$WORK/committed")" "$(cat "$WORK/ends")" "the group's commits against the DLQ's end offsets"
 
