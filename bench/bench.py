@@ -1,6 +1,7 @@
 """dlqcat benchmarks: the harness behind bench/run.sh (which builds the binaries first).
 
-Starts `dlqcat broker` on loopback, loads the standard workloads (bench/load.py), runs every
+Starts `dlqcat broker` on loopback (--broker embedded) or a one-node Apache Kafka of its own
+with scripts/kafka.sh (--broker real), loads the standard workloads (bench/load.py), runs every
 contender RUNS times, interleaved, and prints a Markdown table of medians: wall time, CPU time
 (user + sys) and peak RSS of each contender's process, with ratios to the librdkafka floor and to
 kcat / the Python client. Each process is measured by bench/measure.c (wait4), so nothing needs
@@ -10,9 +11,10 @@ GNU time.
   W2  300k ~200-byte JSON error envelopes (the streaming job of shared/seeds)
   W3  20k Spring DLT records (kafka_dlt-* headers) with x-retries 0..3
 
-Every replay run gets a fresh consumer group and fresh target topics, created with 64 partitions
-by the broker (the mock keeps ~5 MB per partition). Results are checked (record counts), so a
-fast wrong answer fails the run instead of winning it."""
+Every replay run gets a fresh consumer group and fresh target topics with 64 partitions (the mock
+keeps ~5 MB per partition; on real Kafka the same shape, created before the run with CreateTopics
+and deleted after it). Results are checked (record counts), so a fast wrong answer fails the run
+instead of winning it."""
 import argparse
 import json
 import os
@@ -56,6 +58,36 @@ class Broker:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+    def create(self, topics):
+        pass  # every topic was created with the broker
+
+    def delete(self, topics):
+        pass
+
+
+class RealKafka:
+    """A one-node Apache Kafka of the harness's own (scripts/kafka.sh start --fresh); topics are
+    created with CreateTopics when needed, and the cluster is stopped when the harness ends."""
+
+    def __init__(self, kafka_sh, directory):
+        self.kafka_sh = kafka_sh
+        self.directory = directory
+        started = subprocess.run([kafka_sh, "start", directory, "--fresh", "--ttl", "7200"], check=True,
+                                 stdout=subprocess.PIPE, text=True)
+        self.bootstrap = started.stdout.splitlines()[0].strip()
+
+    def stop(self):
+        subprocess.run([self.kafka_sh, "stop", self.directory], check=True)
+
+    def create(self, topics):
+        if topics:
+            subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "create", self.bootstrap, str(PARTITIONS)] + topics,
+                           check=True)
+
+    def delete(self, topics):
+        if topics:
+            subprocess.run([PYTHON, os.path.join(HERE, "load.py"), "delete", self.bootstrap] + topics, check=True)
 
 
 def measure(args, argv):
@@ -112,6 +144,11 @@ def replay_contenders(args, workload):
          lambda b, run: [PYTHON, os.path.join(HERE, "py_reroute.py"), b, workload, target("python", run),
                          park("python", run), group("python", run)], "python"),
     ]
+
+
+def replay_run_topics(workload, kind, run):
+    """The target and parking lot of one replay run."""
+    return ["t-%s-%s-%d" % (workload, kind, run), "p-%s-%s-%d" % (workload, kind, run)]
 
 
 JOBS = [
@@ -174,8 +211,10 @@ def ratio(value, base):
 
 # The mock cluster delays a new group's first join by a fixed 3 s (TESTBED.md), whoever joins: the
 # "net" columns subtract it, and only it. (W0's own wall time is not subtracted: it includes each
-# contender's start-up, its first fetches and its exit, which are its own.)
-JOIN_DELAY = 3.0
+# contender's start-up, its first fetches and its exit, which are its own.) The real broker runs
+# with group.initial.rebalance.delay.ms=0 (scripts/kafka.sh): nothing to subtract, no net columns.
+JOIN_DELAYS = {"embedded": 3.0, "real": 0.0}
+JOIN_DELAY = JOIN_DELAYS["embedded"]
 
 
 def render(results, runs):
@@ -183,7 +222,7 @@ def render(results, runs):
     for (workload, kind), rows in results.items():
         title = WORKLOADS[workload]["title"] + (" — read to the end" if kind == "read" else " — replay")
         lines.append("### %s\n" % title)
-        net = kind == "replay" and workload != "w0"
+        net = kind == "replay" and workload != "w0" and JOIN_DELAY > 0
         lines.append("| contender | wall s | CPU s | peak RSS MiB | wall / floor | CPU / floor | wall vs kcat | wall vs python |"
                      + (" net wall s | net / floor | net vs python |" if net else ""))
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if net else ""))
@@ -204,8 +243,10 @@ def render(results, runs):
                 line += " %.2f | %s | %s |" % (mine, ratio(mine, base) if base else "-", ratio(mine, py) if py else "-")
             lines.append(line)
         lines.append("")
-    lines.append("Medians of %d runs; wall and CPU (user + sys) in seconds, peak RSS of the process. Net wall =" % runs)
-    lines.append("wall minus the mock's fixed 3 s delay of a new group's first join, which every replay contender waits out.")
+    lines.append("Medians of %d runs; wall and CPU (user + sys) in seconds, peak RSS of the process." % runs
+                 + (" Net wall =" if JOIN_DELAY > 0 else ""))
+    if JOIN_DELAY > 0:
+        lines.append("wall minus the mock's fixed 3 s delay of a new group's first join, which every replay contender waits out.")
     return "\n".join(lines)
 
 
@@ -229,15 +270,17 @@ def targets(results):
         if dlqcat and floor:
             wall = dlqcat["wall"] / floor["wall"]
             out.append(("%s replay: wall %.2f× copy floor (≤ 1.1×)" % (workload.upper(), wall), wall <= 1.1))
-            net = (dlqcat["wall"] - JOIN_DELAY) / (floor["wall"] - JOIN_DELAY)
-            out.append(("%s replay, net of the 3 s join delay: wall %.2f× copy floor (≤ 1.1×)" % (workload.upper(), net),
-                        net <= 1.1))
+            if JOIN_DELAY > 0:
+                net = (dlqcat["wall"] - JOIN_DELAY) / (floor["wall"] - JOIN_DELAY)
+                out.append(("%s replay, net of the 3 s join delay: wall %.2f× copy floor (≤ 1.1×)" % (workload.upper(), net),
+                            net <= 1.1))
         if workload == "w2" and dlqcat and python:
             speedup = python["wall"] / dlqcat["wall"]
             out.append(("W2 replay: %.2f× faster than the Python re-router (≥ 3×)" % speedup, speedup >= 3))
-            net = (python["wall"] - JOIN_DELAY) / (dlqcat["wall"] - JOIN_DELAY)
-            out.append(("W2 replay, net of the 3 s join delay: %.2f× faster than the Python re-router (≥ 3×)" % net,
-                        net >= 3))
+            if JOIN_DELAY > 0:
+                net = (python["wall"] - JOIN_DELAY) / (dlqcat["wall"] - JOIN_DELAY)
+                out.append(("W2 replay, net of the 3 s join delay: %.2f× faster than the Python re-router (≥ 3×)" % net,
+                            net >= 3))
     rss = max((r["rss"] for rows in results.values() for r in rows if r["role"] == "dlqcat"), default=0)
     out.append(("dlqcat peak RSS %.1f MiB over every job (≤ 40 MiB)" % rss, rss <= 40))
     return out
@@ -263,6 +306,13 @@ def versions(args):
     return "%s; kcat %s; %s" % (dlqcat, kcat[0].split()[1] if kcat else "?", py)
 
 
+def kafka_version(args):
+    """The broker version scripts/kafka/pom.xml pins."""
+    with open(os.path.join(os.path.dirname(args.kafka_sh), "kafka", "pom.xml")) as f:
+        found = re.search(r"<kafka.version>([^<]+)</kafka.version>", f.read())
+    return found.group(1) if found else "?"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dlqcat", required=True)
@@ -270,17 +320,29 @@ def main():
     parser.add_argument("--floor-copy", required=True)
     parser.add_argument("--measure", required=True)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--broker", choices=("embedded", "real"), default="embedded")
+    parser.add_argument("--kafka-sh", default=os.path.join(HERE, "..", "scripts", "kafka.sh"))
+    parser.add_argument("--kafka-dir", default="", help="--broker real: the cluster's directory (scripts/kafka.sh)")
     parser.add_argument("--only", default="", help="regex: run only the jobs/contenders whose 'wN kind name' matches")
     parser.add_argument("--json", default="", help="also write the results to this file")
     args = parser.parse_args()
+    global JOIN_DELAY
+    JOIN_DELAY = JOIN_DELAYS[args.broker]
 
     only = re.compile(args.only) if args.only else None
     jobs = [(w, k, f) for w, k, f in JOBS
             if only is None or any(only.search("%s %s %s" % (w, k, c[0])) for c in f(args, w))]
     workloads = sorted({w for w, _, _ in jobs})
-    topics = [(w, PARTITIONS) for w in workloads] + replay_topics(args.runs)
-    log("starting dlqcat broker with %d topics" % len(topics))
-    broker = Broker(args.dlqcat, topics)
+    if args.broker == "real":
+        if not args.kafka_dir:
+            parser.error("--broker real needs --kafka-dir")
+        log("starting a one-node Apache Kafka in %s" % args.kafka_dir)
+        broker = RealKafka(args.kafka_sh, args.kafka_dir)
+        broker.create(workloads)
+    else:
+        topics = [(w, PARTITIONS) for w in workloads] + replay_topics(args.runs)
+        log("starting dlqcat broker with %d topics" % len(topics))
+        broker = Broker(args.dlqcat, topics)
     try:
         b = broker.bootstrap
         for w in workloads:
@@ -301,10 +363,13 @@ def main():
                 for name, role, make, check_kind in contenders(args, w):
                     if only is not None and not only.search("%s %s %s" % (w, kind, name)):
                         continue
+                    run_topics = replay_run_topics(w, check_kind, run) if kind == "replay" else []
+                    broker.create(run_topics)
                     wall, cpu, rss, code, err = measure(args, make(b, run))
                     if code != 0:
                         raise RuntimeError("%s on %s exited %d: %s" % (name, w, code, err.strip()[-2000:]))
                     check(w, check_kind, b, WORKLOADS[w]["count"], err, run, name)
+                    broker.delete(run_topics)
                     samples.setdefault((w, kind), {}).setdefault(name, {"role": role, "wall": [], "cpu": [], "rss": []})
                     entry = samples[(w, kind)][name]
                     entry["wall"].append(wall)
@@ -320,6 +385,8 @@ def main():
         results[key] = [{"name": name, "role": e["role"], "wall": statistics.median(e["wall"]),
                          "cpu": statistics.median(e["cpu"]), "rss": statistics.median(e["rss"]),
                          "samples": {k: e[k] for k in ("wall", "cpu", "rss")}} for name, e in by_name.items()]
+    print("Broker: %s" % ("dlqcat broker (librdkafka's mock cluster)" if args.broker == "embedded"
+                          else "Apache Kafka %s, one KRaft node (scripts/kafka.sh)" % kafka_version(args)))
     print("Machine: %s" % machine())
     print("Versions: %s\n" % versions(args))
     print(render(results, args.runs))
@@ -328,7 +395,7 @@ def main():
         print("- %s: %s" % ("met" if met else "NOT met", text))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": machine(), "runs": args.runs,
+            json.dump({"machine": machine(), "broker": args.broker, "runs": args.runs,
                        "results": {"%s %s" % k: v for k, v in results.items()}}, f, indent=1)
 
 

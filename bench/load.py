@@ -1,4 +1,4 @@
-"""Loads the standard benchmark workloads into a Kafka cluster (the embedded broker), with
+"""Loads the standard benchmark workloads into a Kafka cluster (the embedded broker or real Kafka), with
 python3-confluent-kafka (Debian's, for /usr/bin/python3). Usage:
   load.py w1 BROKERS TOPIC COUNT PARTITIONS   Kafka Connect DLQ records: every __connect.errors.*
                                               header, ~2.5 KB stack traces
@@ -8,6 +8,9 @@ python3-confluent-kafka (Debian's, for /usr/bin/python3). Usage:
                                               0..3 (absent, "1", "2", "3"), DLT partition = original
   load.py count BROKERS TOPIC                 prints "HIGH LOW": the sums of TOPIC's high and low
                                               watermarks (records written, records lost to retention)
+  load.py create BROKERS PARTITIONS TOPIC...  CreateTopics (real Kafka creates no topic by itself),
+                                              retention.ms=-1: the records' timestamps are from 2023
+  load.py delete BROKERS TOPIC...             DeleteTopics (a replay run's target and parking lot)
 Records are deterministic: record i is the same in every run. Every path ends with os._exit
 (confluent-kafka 1.7 may abort at interpreter exit)."""
 import json
@@ -15,7 +18,10 @@ import os
 import struct
 import sys
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
 
 CONNECT_FRAMES = [
     "org.apache.kafka.connect.json.JsonConverter.toConnectData(JsonConverter.java:334)",
@@ -145,15 +151,56 @@ def load(kind, brokers, topic, count, partitions):
     finish(0)
 
 
+def watermarks(consumer, partition):
+    """(low, high); a partition real Kafka has just created may answer "not leader" for a while."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return consumer.get_watermark_offsets(partition, timeout=10)
+        except KafkaException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def count_records(brokers, topic):
     consumer = Consumer({"bootstrap.servers": brokers, "group.id": "bench-count"})
     metadata = consumer.list_topics(topic, timeout=10)
     highs = lows = 0
     for p in metadata.topics[topic].partitions:
-        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        low, high = watermarks(consumer, TopicPartition(topic, p))
         highs += high
         lows += low
     print(highs, lows)
+    finish(0)
+
+
+def create_topics(brokers, partitions, topics):
+    admin = AdminClient({"bootstrap.servers": brokers})
+    futures = admin.create_topics([NewTopic(t, partitions, 1, config={"retention.ms": "-1"}) for t in topics],
+                                  request_timeout=60, operation_timeout=60)
+    for future in futures.values():
+        future.result()
+    # The controller answered; wait until every partition has a leader in the metadata.
+    for _ in range(600):
+        metadata = admin.list_topics(timeout=10).topics
+        if all(t in metadata and metadata[t].error is None and len(metadata[t].partitions) == partitions
+               and all(p.leader >= 0 for p in metadata[t].partitions.values()) for t in topics):
+            # ...and until each leader answers ListOffsets (it says "not leader" for a moment).
+            consumer = Consumer({"bootstrap.servers": brokers, "group.id": "bench-count"})
+            for t in topics:
+                for p in range(partitions):
+                    watermarks(consumer, TopicPartition(t, p))
+            finish(0)
+        time.sleep(0.1)
+    print("load.py: topics without leaders after 60 s: %s" % topics, file=sys.stderr)
+    finish(1)
+
+
+def delete_topics(brokers, topics):
+    admin = AdminClient({"bootstrap.servers": brokers})
+    for future in admin.delete_topics(topics, request_timeout=60, operation_timeout=60).values():
+        future.result()
     finish(0)
 
 
@@ -161,6 +208,10 @@ if __name__ == "__main__":
     try:
         if sys.argv[1] == "count":
             count_records(sys.argv[2], sys.argv[3])
+        if sys.argv[1] == "create":
+            create_topics(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+        if sys.argv[1] == "delete":
+            delete_topics(sys.argv[2], sys.argv[3:])
         load(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     except Exception as e:  # report, then leave without running interpreter teardown
         print("load.py: %s" % e, file=sys.stderr)

@@ -2,12 +2,14 @@
 # A real Apache Kafka (KRaft) test bed on loopback, from the jars Maven resolves for
 # scripts/kafka/pom.xml (cached in ~/.m2; nothing else is downloaded).
 #
-#   scripts/kafka.sh start DIR [--nodes N] [--set KEY=VALUE]... [--ttl SECONDS] [--fresh]
+#   scripts/kafka.sh start DIR [--nodes N] [--set KEY=VALUE]... [--classpath PATH] [--ttl SECONDS] [--fresh]
 #       Formats and starts N combined broker+controller nodes (default 1) on free loopback ports,
 #       data and logs under DIR, and returns once every node answers a metadata request. The
 #       bootstrap list is the FIRST line on stdout: B=$(scripts/kafka.sh start DIR). Starting a
 #       DIR whose cluster runs prints its bootstrap list; a stopped one starts again on its data.
-#       --set overrides a broker property (every node); --ttl stops the cluster after SECONDS
+#       --set overrides a broker property (every node); --classpath puts PATH (directories or
+#       jars, ':'-separated) on the brokers' classpath, e.g. for a policy class that --set names;
+#       both are kept with the cluster's configuration; --ttl stops the cluster after SECONDS
 #       even if nobody calls stop (a test run that died leaves no JVM behind); --fresh stops
 #       a cluster in DIR and deletes it first. DIR/bootstrap holds the bootstrap list too.
 #   scripts/kafka.sh stop DIR             stops every node (SIGTERM, then SIGKILL after 20 s)
@@ -96,10 +98,12 @@ while True:
 PY
 }
 
-# load DIR: reads DIR/cluster.env (NODES, CLUSTER_ID, BROKER_PORTS, CONTROLLER_PORTS).
+# load DIR: reads DIR/cluster.env (NODES, CLUSTER_ID, BROKER_PORTS, CONTROLLER_PORTS,
+# EXTRA_CLASSPATH).
 load() {
   dir=$1
   [ -f "$dir/cluster.env" ] || die "no cluster in $dir (run: kafka.sh start $dir)"
+  EXTRA_CLASSPATH=
   # shellcheck source=/dev/null # written by this script
   . "$dir/cluster.env"
   # shellcheck disable=SC2153 # BROKER_PORTS and CONTROLLER_PORTS come from cluster.env
@@ -186,7 +190,7 @@ launch_node() {
   setsid "$java" -Xms64m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.xml" \
-    -cp "$cp" kafka.Kafka "$dir/node$node/server.properties" \
+    -cp "$cp${EXTRA_CLASSPATH:+:$EXTRA_CLASSPATH}" kafka.Kafka "$dir/node$node/server.properties" \
     </dev/null >>"$dir/node$node/kafka.log" 2>&1 &
   echo $! >"$dir/node$node/pid"
 }
@@ -222,7 +226,8 @@ $(tail -n 30 "$dir/node$node/kafka.log")"
 format_node() {
   local node=$1 cp
   cp=$(classpath "$broker_pom")
-  "$java" -Xmx256m -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.xml" -cp "$cp" \
+  # The storage tool parses server.properties too: classes it names must be there.
+  "$java" -Xmx256m -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.xml" -cp "$cp${EXTRA_CLASSPATH:+:$EXTRA_CLASSPATH}" \
     kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$dir/node$node/server.properties" \
     >"$dir/node$node/format.log" 2>&1 ||
     die "formatting node $node failed: $(tail -n 5 "$dir/node$node/format.log")"
@@ -250,6 +255,7 @@ stop_watchdog() {
 cmd_start() {
   local nodes=1 ttl='' fresh=false
   overrides=()
+  local extra_classpath=''
   dir=${1:-}
   [ -n "$dir" ] || usage
   shift
@@ -257,6 +263,7 @@ cmd_start() {
     case $1 in
       --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
       --set) overrides+=("${2:?--set needs KEY=VALUE}"); shift 2 ;;
+      --classpath) extra_classpath=${2:?--classpath needs a path}; shift 2 ;;
       --ttl) ttl=${2:?--ttl needs seconds}; shift 2 ;;
       --fresh) fresh=true; shift ;;
       *) die "start: unknown option \"$1\"" ;;
@@ -281,11 +288,14 @@ cmd_start() {
   if [ -f "$dir/cluster.env" ]; then
     load "$dir"
     [ "$NODES" = "$nodes" ] || die "$dir holds a cluster of $NODES nodes, not $nodes"
-    [ ${#overrides[@]} -eq 0 ] || note "--set ignored: $dir keeps its configuration"
+    if [ ${#overrides[@]} -gt 0 ] || [ -n "$extra_classpath" ]; then
+      note "--set and --classpath ignored: $dir keeps its configuration"
+    fi
   else
     local ports
     NODES=$nodes
     CLUSTER_ID=$(new_cluster_id)
+    EXTRA_CLASSPATH=$extra_classpath
     read -r -a ports <<<"$(free_ports $((2 * nodes)))"
     broker_ports=("${ports[@]:0:nodes}")
     controller_ports=("${ports[@]:nodes}")
@@ -312,6 +322,7 @@ cmd_start() {
       echo "CLUSTER_ID=$CLUSTER_ID"
       echo "BROKER_PORTS=\"${broker_ports[*]}\""
       echo "CONTROLLER_PORTS=\"${controller_ports[*]}\""
+      echo "EXTRA_CLASSPATH=$(printf '%q' "$EXTRA_CLASSPATH")"
     } >"$dir/cluster.env"
   fi
 

@@ -475,6 +475,17 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
                        e.code());
     }
     configs = plan_compaction_configs(options.topic, described, options.compaction);
+    // A cluster may refuse the forcing configs (an AlterConfigPolicy: managed clusters set a floor
+    // on segment.ms): ask it now, validate-only, before the connector is halted or anything written.
+    try {
+      kafka::alter_topic_configs(producer, options.topic, configs->forcing, options.admin_timeout,
+                                 kafka::AlterMode::ValidateOnly);
+    } catch (const KafkaError& e) {
+      throw KafkaError(fmt::format("{}: the broker refuses the configs that force compaction; nothing was changed "
+                                   "(try other --segment-ms/--dirty-ratio values, or --strategy skip)",
+                                   e.what()),
+                       e.code());
+    }
   } else {
     committed = check_skip(config, options, poison);
   }

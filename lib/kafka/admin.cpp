@@ -95,9 +95,10 @@ describe_topic_configs(Client& client, const std::string& topic, milliseconds ti
 
 void
 alter_topic_configs(Client& client, const std::string& topic, const std::map<std::string, std::string>& configs,
-                    milliseconds timeout)
+                    milliseconds timeout, AlterMode mode)
 {
-  const auto what = fmt::format("alter configs of topic \"{}\"", topic);
+  const auto what =
+    fmt::format("{} configs of topic \"{}\"", mode == AlterMode::ValidateOnly ? "validate" : "alter", topic);
   rd_kafka_t* rk = client.handle();
   QueuePtr queue(rd_kafka_queue_new(rk));
   ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
@@ -108,6 +109,12 @@ alter_topic_configs(Client& client, const std::string& topic, const std::map<std
     }
   }
   auto options = make_options(rk, RD_KAFKA_ADMIN_OP_ALTERCONFIGS, timeout);
+  if (mode == AlterMode::ValidateOnly) {
+    char error[256] = {};
+    if (rd_kafka_AdminOptions_set_validate_only(options.get(), 1, error, sizeof error) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw KafkaError(fmt::format("{}: {}", what, error));
+    }
+  }
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
   rd_kafka_AlterConfigs(rk, resources, 1, options.get(), queue.get());
 

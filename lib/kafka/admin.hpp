@@ -27,10 +27,14 @@ struct ConfigEntry
 // Throws KafkaError when the cluster does not answer within `timeout` or refuses.
 std::vector<ConfigEntry> describe_topic_configs(Client& client, const std::string& topic, milliseconds timeout);
 
+// Apply: the change is made. ValidateOnly: the broker checks it (its config validation and any
+// AlterConfigPolicy) and changes nothing.
+enum class AlterMode { Apply, ValidateOnly };
+
 // Replaces the topic's dynamic configs with exactly `configs` (everything not named returns to
-// the broker's default). Throws KafkaError on failure.
+// the broker's default). Throws KafkaError on failure, a refusal included.
 void alter_topic_configs(Client& client, const std::string& topic, const std::map<std::string, std::string>& configs,
-                         milliseconds timeout);
+                         milliseconds timeout, AlterMode mode = AlterMode::Apply);
 
 // CreateTopics: `topic` with `partitions` partitions of `replication` replicas each. Returns
 // once the controller has created it. Throws KafkaError on failure (one that exists included).

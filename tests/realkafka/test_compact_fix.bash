@@ -1,6 +1,7 @@
 # Proof 2 of issue 17: compact-fix --strategy compact on real Kafka's log cleaner. The poison
 # leaves the compacted log, the correction stays, and the topic's configs afterwards equal those
-# before (DescribeConfigs by Apache Kafka's Java client) -- also after a SIGINT mid-compaction.
+# before (DescribeConfigs by Apache Kafka's Java client) -- also after a SIGINT mid-compaction,
+# and when the broker refuses the config change (an AlterConfigPolicy: nothing is changed at all).
 # librdkafka 2.0.2 has only the non-incremental AlterConfigs: dlqcat sends the full set each time.
 source "${E2E_DIR:-$(dirname "$0")/../e2e}/common.bash"
 require_real_kafka
@@ -68,3 +69,18 @@ expect_exit 1 fix
 expect_equal "$(cat "$WORK/err")" "dlqcat: error: the park topic \"$topic.parking-lot\" does not exist and the cluster does not create topics on first use: create it, or name another with --park-topic; nothing was changed" "stderr"
 configs_unchanged
 expect_equal "$(java_peer dump "$BROKERS" "$topic" | wc -l)" "4" "records in the topic (no correction)"
+
+TEST "a config change the broker refuses: exit 1, one line, nothing changed, the configs as before"
+# The shared cluster runs tests/realkafka/SegmentMsFloorPolicy (start-cluster.sh): segment.ms below
+# 500 ms is refused, as managed clusters refuse small segments. The Java client sees it first.
+setup
+if java_peer alter-configs "$BROKERS" "$topic" segment.ms=100 2>"$WORK/policy.err"; then
+  fail "the cluster accepted segment.ms=100: start it with tests/realkafka/start-cluster.sh (SegmentMsFloorPolicy)"
+fi
+expect_contains "$(cat "$WORK/policy.err")" "PolicyViolationException: segment.ms 100 is below this cluster's minimum of 500 ms"
+expect_exit 1 fix --segment-ms 100
+expect_equal "$(cat "$WORK/err")" "dlqcat: error: validate configs of topic \"$topic\": segment.ms 100 is below this cluster's minimum of 500 ms: the broker refuses the configs that force compaction; nothing was changed (try other --segment-ms/--dirty-ratio values, or --strategy skip)" "stderr"
+expect_equal "$(cat "$WORK/out")" "poison: $topic [0] @ 2, key \"5\": named by --key" "stdout"
+configs_unchanged
+expect_equal "$(java_peer dump "$BROKERS" "$topic" | wc -l)" "4" "records in the topic (no correction)"
+expect_equal "$(java_peer dump "$BROKERS" "$topic.parking-lot" | wc -l)" "0" "records in the parking lot"
