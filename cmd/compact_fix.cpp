@@ -158,10 +158,15 @@ run_compact_fix(CompactFixCommandOptions& options, const GlobalOptions& global)
 {
   check(options, global);
   const auto config = client_config(global);
-  fix::compact_fix(config, options.fix, [](const std::string& line) {
+  const auto poisons = fix::compact_fix(config, options.fix, [](const std::string& line) {
     fmt::print("{}\n", line);
     std::fflush(stdout); // each step as it happens, also into a pipe
   });
+  // --find-poison alone is a gate, like inspect-headers --fail-if-any: 3 when it found a poison
+  // (CI fails the step), 0 when the table accepts every record. A fix that ran returns 0.
+  if (options.fix.find_poison && options.fix.strategy == fix::Strategy::Report && !poisons.empty()) {
+    return k_exit_matched;
+  }
   return k_exit_ok;
 }
 

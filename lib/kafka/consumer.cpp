@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <cstring>
+
 namespace dlq::kafka {
 
 PartitionsPtr
@@ -11,7 +14,18 @@ to_partition_list(const std::vector<TopicPartition>& partitions)
 {
   PartitionsPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
   for (const auto& tp : partitions) {
-    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = tp.offset;
+    auto* element = rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    element->offset = tp.offset;
+    if (!tp.metadata.empty()) {
+      // The list owns it: rd_kafka_topic_partition_list_destroy() frees it with free() (librdkafka
+      // src/rdkafka_partition.c, rd_kafka_topic_partition_destroy0).
+      element->metadata = std::malloc(tp.metadata.size());
+      if (element->metadata == nullptr) {
+        throw std::bad_alloc();
+      }
+      std::memcpy(element->metadata, tp.metadata.data(), tp.metadata.size());
+      element->metadata_size = tp.metadata.size();
+    }
   }
   return list;
 }
@@ -173,9 +187,49 @@ Consumer::committed(const std::vector<TopicPartition>& partitions, milliseconds 
   }
   std::vector<TopicPartition> out;
   for (int i = 0; i < list->cnt; ++i) {
-    out.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+    const auto& tp = list->elems[i];
+    std::string metadata;
+    if (tp.metadata != nullptr && tp.metadata_size > 0) {
+      metadata.assign(static_cast<const char*>(tp.metadata), tp.metadata_size);
+    }
+    out.push_back({tp.topic, tp.partition, tp.offset, std::move(metadata)});
   }
   return out;
+}
+
+rd_kafka_resp_err_t
+Consumer::try_commit(const std::vector<TopicPartition>& offsets) noexcept
+{
+  if (offsets.empty()) {
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  }
+  try {
+    const auto list = to_partition_list(offsets);
+    const auto err = rd_kafka_commit(m_handle.get(), list.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return err;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return list->elems[i].err;
+      }
+    }
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  } catch (const std::bad_alloc&) {
+    return RD_KAFKA_RESP_ERR__FAIL;
+  }
+}
+
+bool
+Consumer::assignment_lost() const noexcept
+{
+  return rd_kafka_assignment_lost(m_handle.get()) != 0;
+}
+
+GroupMetadataPtr
+Consumer::group_metadata() const
+{
+  return GroupMetadataPtr(rd_kafka_consumer_group_metadata(m_handle.get()));
 }
 
 void
