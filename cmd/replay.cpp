@@ -84,14 +84,19 @@ public:
         read += fmt::format(", ETA {}", clock_text(std::chrono::seconds(static_cast<int64_t>(*stats.remaining / pace + 0.5))));
       }
     }
-    fmt::print(stderr, "\r\x1b[K{}: {} replayed, {} parked, {} skipped, {} failed, {} left", read, stats.replayed,
-               stats.parked, stats.skipped, stats.failed, stats.filtered + stats.deferred);
+    auto line = fmt::format("{}: {} replayed, {} parked, {} skipped, {} failed, {} left", read, stats.replayed, stats.parked,
+                            stats.skipped, stats.failed, stats.filtered + stats.deferred);
+    if (line != m_last) { // drawn again only when it changed
+      fmt::print(stderr, "\r\x1b[K{}", line);
+      m_last = std::move(line);
+    }
     m_drawn = true;
   }
 
 private:
   bool m_enabled;
   bool m_drawn = false;
+  std::string m_last;
   std::optional<std::chrono::steady_clock::time_point> m_first_read;
   uint64_t m_read_before = 0;
 };

@@ -599,8 +599,8 @@ RecordSource::verify_group_done()
 std::optional<uint64_t>
 RecordSource::remaining() const
 {
-  if (!m_options.stop_at_end) {
-    return std::nullopt;
+  if (!m_options.stop_at_end || (joins_group() && !m_joined)) {
+    return std::nullopt; // not known before the group assigned partitions
   }
   return joins_group() ? m_ends.remaining(m_assigned) : m_ends.remaining();
 }

@@ -311,6 +311,13 @@ OffsetTracker::committable(const Partition& partition) const
 }
 
 void
+OffsetTracker::assume_committed(Slot slot, int64_t offset, std::string_view metadata)
+{
+  m_states[slot].taken_offset = offset;
+  m_states[slot].taken_metadata.assign(metadata);
+}
+
+void
 OffsetTracker::untake()
 {
   for (auto& state : m_states) {

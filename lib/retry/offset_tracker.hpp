@@ -68,6 +68,9 @@ public:
   std::optional<Commit> committable(const Partition& partition) const;
   // A commit of what take_committable() returned failed: offer it again next time.
   void untake();
+  // The group's commit of the slot's partition is already this one: take_committable() returns
+  // the partition only once its commit differs.
+  void assume_committed(Slot slot, int64_t offset, std::string_view metadata);
 
   // Records begun and not finished, in all partitions.
   size_t in_flight() const noexcept;

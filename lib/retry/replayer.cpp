@@ -512,6 +512,10 @@ private:
         }
       }
       m_tracker.start(slot, *start.offset, earlier);
+      // Committed at once only if that changes the group's commit (a stale read marker from an
+      // earlier run); a group with no commit keeps none until this run handles something.
+      m_tracker.assume_committed(slot, start.committed.value_or(*start.offset),
+                                 start.committed ? std::string_view(start.metadata) : std::string_view());
     }
     // A rebalance ended: commits may go again, and the new partitions' commits say at once that
     // this run is reading them (for the -e check of the other members).

@@ -96,8 +96,8 @@ FIX=("$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --conne
   --find-poison --pg "$PG_URL" --table person)
 POISON_LINE="poison: person [$POISON_PARTITION] @ $POISON_OFFSET, key \"5\": $DB_REFUSAL"
 
-TEST "--find-poison alone reports the record with PostgreSQL's own message and changes nothing"
-expect_exit 0 "${FIX[@]}" --all
+TEST "--find-poison alone reports the record with PostgreSQL's own message, changes nothing, and exits 3 (a CI gate)"
+expect_exit 3 "${FIX[@]}" --all
 expect_contains "$(cat "$WORK/out")" "$POISON_LINE"
 expect_equal "$(grep -c '^poison:' "$WORK/out")" 1 "poison records listed"
 expect_equal "$(wc -l <"$CALLS")" 0 "Connect calls"
@@ -156,6 +156,9 @@ expect_equal "$(jq -r '.value' "$WORK/parked.json")" "$(hex "$POISON_VALUE")" "p
 expect_equal "$(jq -r '.headers[] | select(.[0] == "dlqcat.parked.reason") | .[1]' "$WORK/parked.json")" "$(hex "$DB_REFUSAL")"
 expect_equal "$(jq -r '.headers[] | select(.[0] == "dlqcat.parked.source") | .[1]' "$WORK/parked.json")" \
   "$(hex "person-$POISON_PARTITION@$POISON_OFFSET")"
+# The gate again, after the fix: the table accepts every record from the group's offsets on.
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --find-poison --pg "$PG_URL" --table person
+expect_contains "$(cat "$WORK/out")" "no poison record found"
 
 TEST "a worker before Kafka 3.5 (no /stop, no task restart): deleted and recreated from its saved config"
 start_connect legacy --legacy
