@@ -561,7 +561,9 @@ private:
   // read meanwhile: uncommitted, they are read again).
   void commit_progress(bool final)
   {
-    const auto deadline = Clock::now() + m_source->group_timeout();
+    // Interrupted, the end of a rebalance is awaited no longer than the in-flight records are.
+    const auto patience = util::interrupt_requested() ? k_interrupt_flush : m_source->group_timeout();
+    const auto deadline = Clock::now() + patience;
     while (true) {
       if (commits_held()) {
         if (!final) {
@@ -570,7 +572,7 @@ private:
         if (Clock::now() >= deadline) {
           throw KafkaError(fmt::format("commit DLQ offsets: the group did not end its rebalance within {} s (every "
                                        "record counted was delivered; a rerun acts again on the uncommitted ones)",
-                                       m_source->group_timeout().count() / 1000));
+                                       patience.count() / 1000));
         }
         kafka::MessagePtr ignored = m_source->consumer().poll(milliseconds(100));
         continue;
