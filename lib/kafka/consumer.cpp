@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace dlq::kafka {
 
@@ -62,11 +63,15 @@ Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_p
   auto* self = static_cast<Consumer*>(static_cast<ClientEvents*>(opaque)->owner);
   const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   const bool assigned = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
-  if (assigned && self->m_on_rebalance) {
-    self->m_on_rebalance(*partitions, true);
-  }
-  if (!assigned && self->m_on_rebalance) {
-    self->m_on_rebalance(*partitions, false);
+  if (self->m_on_rebalance) {
+    // No exception may cross librdkafka's C frames: kept, and rethrown by poll().
+    try {
+      self->m_on_rebalance(*partitions, assigned);
+    } catch (...) {
+      if (!self->m_callback_error) {
+        self->m_callback_error = std::current_exception();
+      }
+    }
   }
   if (cooperative) {
     ErrorPtr error(assigned ? rd_kafka_incremental_assign(rk, partitions) : rd_kafka_incremental_unassign(rk, partitions));
@@ -113,7 +118,11 @@ Consumer::subscribe(const std::vector<std::string>& topics)
 MessagePtr
 Consumer::poll(milliseconds timeout)
 {
-  return MessagePtr(rd_kafka_consumer_poll(m_handle.get(), static_cast<int>(timeout.count())));
+  MessagePtr message(rd_kafka_consumer_poll(m_handle.get(), static_cast<int>(timeout.count())));
+  if (m_callback_error) {
+    std::rethrow_exception(std::exchange(m_callback_error, nullptr));
+  }
+  return message;
 }
 
 void

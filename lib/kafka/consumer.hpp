@@ -2,6 +2,7 @@
 
 #include "kafka/client.hpp"
 
+#include <exception>
 #include <functional>
 #include <optional>
 
@@ -83,6 +84,7 @@ private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
   RebalanceCallback m_on_rebalance;
+  std::exception_ptr m_callback_error; // thrown inside the rebalance callback, rethrown by poll()
   QueuePtr m_queue; // the consumer queue poll() reads (destroyed before the handle)
   bool m_closed = false;
   bool m_started = false; // assign() or subscribe() was called: records may be waiting

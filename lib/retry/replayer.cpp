@@ -231,8 +231,10 @@ public:
         m_source->close();
       } catch (...) {
       }
+      m_progress = nullptr;
       throw;
     }
+    m_progress = nullptr;
     if (progress) {
       m_stats.remaining = m_source->remaining();
       progress(m_stats);
