@@ -662,6 +662,16 @@ RecordSource::next()
   }
 }
 
+std::optional<std::pair<std::string, int32_t>>
+RecordSource::serve_group(milliseconds timeout)
+{
+  const MessagePtr dropped = m_consumer->poll(timeout);
+  if (!dropped || dropped->err != RD_KAFKA_RESP_ERR_NO_ERROR || dropped->rkt == nullptr) {
+    return std::nullopt;
+  }
+  return std::pair<std::string, int32_t>{rd_kafka_topic_name(dropped->rkt), dropped->partition};
+}
+
 void
 RecordSource::wake_fetchers()
 {

@@ -132,6 +132,10 @@ public:
 
   Consumer& consumer() noexcept { return *m_consumer; }
 
+  // Polls only to serve the group (a rebalance, its callbacks): a record that comes meanwhile is
+  // dropped, not read, and its partition returned, so that the caller reads it again (rewind).
+  std::optional<std::pair<std::string, int32_t>> serve_group(milliseconds timeout);
+
   // -e: records still to read in this reader's partitions (progress and ETA); std::nullopt
   // without -e.
   std::optional<uint64_t> remaining() const;

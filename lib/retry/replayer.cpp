@@ -198,9 +198,8 @@ public:
             if (util::interrupt_requested()) {
               break;
             }
-            const kafka::MessagePtr dropped = m_source->consumer().poll(milliseconds(100));
-            if (dropped && dropped->err == RD_KAFKA_RESP_ERR_NO_ERROR && dropped->rkt != nullptr) {
-              m_dropped.emplace(rd_kafka_topic_name(dropped->rkt), dropped->partition);
+            if (auto dropped = m_source->serve_group(milliseconds(100))) {
+              m_dropped.insert(std::move(*dropped));
             }
             tick();
             continue;
@@ -576,7 +575,7 @@ private:
                                        "record counted was delivered; a rerun acts again on the uncommitted ones)",
                                        patience.count() / 1000));
         }
-        kafka::MessagePtr ignored = m_source->consumer().poll(milliseconds(100));
+        m_source->serve_group(milliseconds(100)); // what comes is read again by a later run
         continue;
       }
       const auto commits = m_tracker.take_committable();
