@@ -957,6 +957,15 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
   const auto partitions = partition_counts(stats);
   counts("by_partition", partitions);
   counts("by_exception", stats.by_exception);
+  util::append_json_string(out, "warnings");
+  out += ":[";
+  for (size_t i = 0; i < stats.warnings.size(); ++i) {
+    if (i > 0) {
+      out.push_back(',');
+    }
+    util::append_json_string(out, stats.warnings[i]);
+  }
+  out += "],";
   if (stats.group_incomplete) {
     util::append_json_string(out, "group_incomplete");
     out.push_back(':');
