@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -43,6 +44,65 @@ build_app(AppState& state)
   add_completions(*app, state);
   add_man_options(*app, state);
   return app;
+}
+
+CLI::Validator
+finite(const CLI::Validator& base)
+{
+  return CLI::Validator(
+    [base](std::string& text) {
+      double value = 0;
+      if (CLI::detail::lexical_cast(text, value) && std::isnan(value)) {
+        return "expected a number, got " + text;
+      }
+      return base(text);
+    },
+    base.get_description());
+}
+
+CLI::Validator
+count_validator()
+{
+  return CLI::Validator(
+    [](std::string& text) -> std::string {
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+        return "expected a count (0 or more), got " + text;
+      }
+      return {};
+    },
+    "");
+}
+
+std::string
+unknown_command(const CLI::App& app, int argc, const char* const* argv)
+{
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) {
+    if (!sub->get_group().empty()) { // hidden ones (generators) are not offered
+      names.push_back(sub->get_name());
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.empty() || arg.front() != '-') {
+      for (const auto* sub : app.get_subcommands({})) {
+        if (sub->get_name() == arg) {
+          return {};
+        }
+      }
+      std::string expected;
+      for (const auto& name : names) {
+        expected += (expected.empty() ? "" : ", ") + name;
+      }
+      return fmt::format("unknown command \"{}\" (expected {})", arg, expected);
+    }
+    // A global option that takes a value, given apart from it (-b HOST, --color never).
+    const auto* option = app.get_option_no_throw(std::string(arg));
+    if (option != nullptr && option->get_expected_min() > 0 && arg.find('=') == std::string_view::npos) {
+      ++i;
+    }
+  }
+  return {};
 }
 
 kafka::ClientConfig

@@ -40,6 +40,17 @@ struct AppState
 
 std::unique_ptr<CLI::App> build_app(AppState& state);
 
+// `base` (PositiveNumber, Range) that also refuses NaN, which CLI11's comparisons let through
+// (`--rate nan`); same description, so the generated docs do not change.
+CLI::Validator finite(const CLI::Validator& base);
+
+// A count (-c): a whole number >= 0. CLI11 reads "-1" into an unsigned as 2^64 - 1.
+CLI::Validator count_validator();
+
+// After a parse error: "unknown command \"bogus\" (expected produce, consume-dlq, ...)" when
+// the first word that is not a global option (or its value) names no subcommand; "" otherwise.
+std::string unknown_command(const CLI::App& app, int argc, const char* const* argv);
+
 // librdkafka properties from, in increasing precedence: the config file (-F, else $DLQCAT_CONFIG,
 // else ~/.config/dlqcat.conf if it exists), $DLQCAT_BROKERS, -X, -b.
 kafka::ClientConfig client_config(const GlobalOptions& global);

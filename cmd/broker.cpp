@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "util/interrupt.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
 
@@ -109,13 +110,11 @@ run_broker(const BrokerOptions& options, const GlobalOptions& global)
     cluster.create_topic(topic.name, topic.partitions);
   }
   // First line of stdout: the bootstrap list, for scripts (kcat's mock mode prints BROKERS=).
-  fmt::print("{}\n", cluster.bootstraps());
-  std::fflush(stdout);
+  util::write_all(STDOUT_FILENO, cluster.bootstraps() + "\n");
   if (!global.quiet) {
-    fmt::print(stderr,
-               "dlqcat: embedded broker on {} ({} broker{}); stop with Ctrl-C. Test use only: about 5 MB kept "
-               "per partition, no admin APIs, no compaction.\n",
-               cluster.bootstraps(), options.brokers, options.brokers == 1 ? "" : "s");
+    util::write_stderr(fmt::format("dlqcat: embedded broker on {} ({} broker{}); stop with Ctrl-C. Test use only: about "
+                                   "5 MB kept per partition, no admin APIs, no compaction.\n",
+                                   cluster.bootstraps(), options.brokers, options.brokers == 1 ? "" : "s"));
   }
   // Control commands on stdin (kafka::parse_broker_command), one per line, for tests that inject
   // faults from outside. EOF (or /dev/null) just leaves the broker running.
@@ -128,10 +127,10 @@ run_broker(const BrokerOptions& options, const GlobalOptions& global)
     try {
       kafka::apply(cluster, kafka::parse_broker_command(*line));
       if (!global.quiet) {
-        fmt::print(stderr, "dlqcat: broker: {}\n", *line);
+        util::write_stderr(fmt::format("dlqcat: broker: {}\n", *line));
       }
     } catch (const Error& e) {
-      fmt::print(stderr, "dlqcat: error: {}\n", one_line(e.what())); // a bad command does not stop the broker
+      util::write_stderr(fmt::format("dlqcat: error: {}\n", one_line(e.what()))); // a bad command does not stop the broker
     }
   }
   return k_exit_ok;

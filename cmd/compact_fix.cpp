@@ -6,6 +6,8 @@
 
 #include "error.hpp"
 #include "fix/compact_fix.hpp"
+#include "util/output.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
@@ -158,10 +160,25 @@ run_compact_fix(CompactFixCommandOptions& options, const GlobalOptions& global)
 {
   check(options, global);
   const auto config = client_config(global);
-  const auto poisons = fix::compact_fix(config, options.fix, [](const std::string& line) {
-    fmt::print("{}\n", line);
-    std::fflush(stdout); // each step as it happens, also into a pipe
+  kafka::require_acknowledged_delivery(config, "compact-fix");
+  // Each step as it happens, also into a pipe; record keys and database messages escaped. A
+  // report that cannot be written does not stop a fix halfway: it fails the command at the end.
+  std::optional<IoError> write_error;
+  const auto poisons = fix::compact_fix(config, options.fix, [&write_error](const std::string& line) {
+    if (write_error) {
+      return;
+    }
+    try {
+      util::write_all(STDOUT_FILENO, util::visible(line) + "\n");
+    } catch (const util::BrokenPipe&) {
+      // The reader went away: the fix goes on, its exit code says how it ended.
+    } catch (const IoError& e) {
+      write_error = e;
+    }
   });
+  if (write_error) {
+    throw *write_error;
+  }
   // --find-poison alone is a gate, like inspect-headers --fail-if-any: 3 when it found a poison
   // (CI fails the step), 0 when the table accepts every record. A fix that ran returns 0.
   if (options.fix.find_poison && options.fix.strategy == fix::Strategy::Report && !poisons.empty()) {
@@ -213,20 +230,20 @@ add_compact_fix(CLI::App& app, AppState& state)
   sub->add_option("--dirty-ratio", fix.compaction.dirty_ratio, "min.cleanable.dirty.ratio while compacting")
     ->type_name("RATIO")
     ->capture_default_str()
-    ->check(CLI::Range(0.0, 1.0));
+    ->check(finite(CLI::Range(0.0, 1.0)));
   sub->add_option("--timeout", options->timeout_s, "Give up waiting for compaction after SECONDS")
     ->type_name("SECONDS")
     ->capture_default_str()
-    ->check(CLI::PositiveNumber);
+    ->check(finite(CLI::PositiveNumber));
   sub->add_option("--admin-timeout", options->admin_timeout_s, "Give up on a topic config request after SECONDS")
     ->type_name("SECONDS")
     ->capture_default_str()
-    ->check(CLI::PositiveNumber);
+    ->check(finite(CLI::PositiveNumber));
   sub->add_option("--connect-timeout", options->connect_timeout_s,
                   "Give up waiting for the connector (and the corrected row) after SECONDS")
     ->type_name("SECONDS")
     ->capture_default_str()
-    ->check(CLI::PositiveNumber);
+    ->check(finite(CLI::PositiveNumber));
   sub->add_flag("--dry-run", fix.dry_run, "Find the poison and print the plan; change nothing");
   sub->callback([options, &state] {
     state.run = [options, &state] { return run_compact_fix(*options, state.global); };

@@ -5,8 +5,11 @@
 #include "cli_doc.hpp"
 #include "error.hpp"
 #include "kafka/producer.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
+
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -531,14 +534,17 @@ add_completions(CLI::App& app, AppState& state)
       if (args->topics) {
         require_stdout(state.global);
         kafka::Producer client(client_config(state.global));
+        std::string names;
         for (const auto& topic : client.topics(k_topic_timeout)) {
-          fmt::print("{}\n", topic);
+          names += topic + "\n";
         }
+        util::write_all(STDOUT_FILENO, names);
         return 0;
       }
       const auto doc = describe(app);
       const auto& shell = args->shell;
-      fmt::print("{}", shell == "bash" ? bash_completion(doc) : shell == "zsh" ? zsh_completion(doc) : fish_completion(doc));
+      util::write_all(STDOUT_FILENO,
+                      shell == "bash" ? bash_completion(doc) : shell == "zsh" ? zsh_completion(doc) : fish_completion(doc));
       return 0;
     };
   });

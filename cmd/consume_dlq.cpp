@@ -113,6 +113,12 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
     // reached the reader are not committed.
     source.close();
     return k_exit_ok;
+  } catch (const Interrupted&) {
+    // SIGINT/SIGTERM while a stalled reader held stdout: what was written is committed, the
+    // rest is read again next time.
+    source.commit();
+    source.close();
+    throw;
   }
   source.commit();
   source.close();
@@ -133,7 +139,7 @@ add_consume_dlq(CLI::App& app, AppState& state)
   auto options = std::make_shared<ConsumeDlqOptions>();
   auto* sub = app.add_subcommand("consume-dlq", "Print DLQ records with their decoded error context");
   add_read_options(*sub, options->read);
-  sub->add_option("-c,--count", options->count, "Stop after N records")->type_name("N");
+  sub->add_option("-c,--count", options->count, "Stop after N records")->type_name("N")->check(count_validator());
   sub->add_option("-f,--format", options->format,
                   "kcat format: %t %p %o %k %s %K %S %T %h %%, and %E %M %O %A %G %d (error fields)")
     ->type_name("FMT");

@@ -9,8 +9,11 @@
 #include "error.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "kafka/producer.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -113,14 +116,15 @@ envelope_record(std::string_view input_json)
   return record;
 }
 
-// Runs one dlqcat command line in this process, printing it first as a shell prompt would.
+// Runs one dlqcat command line in this process, printing it first as a shell prompt would. The
+// demo's own --color reaches each command (an explicit `--color always` beats NO_COLOR there too).
 int
-run_command(const std::vector<std::string>& args, const std::string& shown)
+run_command(std::vector<std::string> args, const std::string& shown, const GlobalOptions& global)
 {
-  fmt::print("\n$ dlqcat {}\n", shown);
-  std::fflush(stdout);
+  util::write_all(STDOUT_FILENO, fmt::format("\n$ dlqcat {}\n", shown));
   AppState state;
   auto app = build_app(state);
+  args.insert(args.begin(), {"--color", global.color});
   std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 parses a reversed vector
   app->parse(reversed);
   const int code = state.run();
@@ -140,7 +144,7 @@ run_demo(const GlobalOptions& global)
   cluster.create_topic("so8400out", 1);
   cluster.create_topic("error.so8400out.so8400", 1);
   const auto bootstrap = cluster.bootstraps();
-  fmt::print("dlqcat demo: an embedded broker is running on {}\n", bootstrap);
+  util::write_all(STDOUT_FILENO, fmt::format("dlqcat demo: an embedded broker is running on {}\n", bootstrap));
 
   std::vector<record::Record> records = {
     connect_record(3, "Invalid", 1),
@@ -164,33 +168,35 @@ run_demo(const GlobalOptions& global)
       throw DeliveryError(fmt::format("demo: could not write its records: {}", producer.first_error()));
     }
   }
-  fmt::print("wrote {} dead letters: 2 from a Kafka Connect JDBC sink (topic dlq), 1 from Spring Kafka "
-             "(orders-dlt), 1 JSON error envelope from a stream job (visits_dlq), 3 from a Spring Cloud Stream "
-             "binder (error.so8400out.so8400)\n",
-             records.size());
+  util::write_all(STDOUT_FILENO,
+                  fmt::format("wrote {} dead letters: 2 from a Kafka Connect JDBC sink (topic dlq), 1 from Spring Kafka "
+                              "(orders-dlt), 1 JSON error envelope from a stream job (visits_dlq), 3 from a Spring Cloud "
+                              "Stream binder (error.so8400out.so8400)\n",
+                              records.size()));
 
-  int code = run_command({"consume-dlq", "-b", bootstrap, "-t", "dlq", "-e"}, "consume-dlq -b $BROKERS -t dlq -e");
+  int code = run_command({"consume-dlq", "-b", bootstrap, "-t", "dlq", "-e"}, "consume-dlq -b $BROKERS -t dlq -e", global);
   code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "orders-dlt", "-t", "visits_dlq", "-e", "-f",
                                      "%t [%p] @ %o  %E  from %O\\n"},
-                                    "consume-dlq -b $BROKERS -t orders-dlt -t visits_dlq -e -f '%t [%p] @ %o  %E  from %O\\n'"));
+                                    "consume-dlq -b $BROKERS -t orders-dlt -t visits_dlq -e -f '%t [%p] @ %o  %E  from %O\\n'", global));
   code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "dlq", "-e", "-c", "1", "-J"},
-                                    "consume-dlq -b $BROKERS -t dlq -e -c 1 -J"));
+                                    "consume-dlq -b $BROKERS -t dlq -e -c 1 -J", global));
   code = std::max(code, run_command({"inspect-headers", "-b", bootstrap, "-t", "dlq", "-t", "orders-dlt", "-t", "visits_dlq",
                                      "-t", "error.so8400out.so8400", "--summary"},
-                                    "inspect-headers -b $BROKERS -t dlq -t orders-dlt -t visits_dlq -t error.so8400out.so8400 --summary"));
+                                    "inspect-headers -b $BROKERS -t dlq -t orders-dlt -t visits_dlq -t error.so8400out.so8400 --summary", global));
   code = std::max(code, run_command({"inspect-headers", "-b", bootstrap, "-t", "orders-dlt"},
-                                    "inspect-headers -b $BROKERS -t orders-dlt"));
+                                    "inspect-headers -b $BROKERS -t orders-dlt", global));
   // The SCSt re-route: x-retries + 1 back to so8400out, the exhausted one to the parking lot.
   code = std::max(code, run_command({"replay", "-b", bootstrap, "-t", "error.so8400out.so8400", "-e", "--dry-run"},
-                                    "replay -b $BROKERS -t error.so8400out.so8400 -e --dry-run"));
+                                    "replay -b $BROKERS -t error.so8400out.so8400 -e --dry-run", global));
   code = std::max(code, run_command({"replay", "-b", bootstrap, "-t", "error.so8400out.so8400", "-e"},
-                                    "replay -b $BROKERS -t error.so8400out.so8400 -e"));
+                                    "replay -b $BROKERS -t error.so8400out.so8400 -e", global));
   code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "so8400out", "-e", "-f", "%t  %k  %h\\n"},
-                                    "consume-dlq -b $BROKERS -t so8400out -e -f '%t  %k  %h\\n'"));
+                                    "consume-dlq -b $BROKERS -t so8400out -e -f '%t  %k  %h\\n'", global));
   code = std::max(code, run_command({"consume-dlq", "-b", bootstrap, "-t", "error.so8400out.so8400.parking-lot", "-e", "-f",
                                      "%t  %k  %E (attempts %A)\\n"},
-                                    "consume-dlq -b $BROKERS -t error.so8400out.so8400.parking-lot -e -f '%t  %k  %E (attempts %A)\\n'"));
-  fmt::print("\nTry it yourself: `dlqcat broker --topic dlq:3` starts a broker that stays up; point -b at it.\n");
+                                    "consume-dlq -b $BROKERS -t error.so8400out.so8400.parking-lot -e -f '%t  %k  %E (attempts %A)\\n'", global));
+  util::write_all(STDOUT_FILENO,
+                  "\nTry it yourself: `dlqcat broker --topic dlq:3` starts a broker that stays up; point -b at it.\n");
   return code;
 }
 

@@ -1,9 +1,9 @@
 #include "exit_code.hpp"
 
 #include "error.hpp"
-#include "util/utf8.hpp"
+#include "util/visible.hpp"
 
-#include <fmt/core.h>
+#include <algorithm>
 
 namespace dlq::cmd {
 
@@ -27,27 +27,18 @@ one_line(std::string_view message)
   }
   std::string out;
   out.reserve(message.size());
-  size_t i = 0;
-  while (i < message.size()) {
-    const auto c = static_cast<unsigned char>(message[i]);
-    if (c == '\n') {
-      out.append("; ");
-    } else if (c == '\r') {
-    } else if (c < 0x20 || c == 0x7f) {
-      out.append(fmt::format("\\x{:02X}", c));
-    } else if (c >= 0x80) {
-      // The longest valid UTF-8 sequence starting here, else one byte escaped.
-      size_t length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-      if (length > 1 && i + length <= message.size() && util::is_valid_utf8(message.substr(i, length))) {
-        out.append(message.substr(i, length));
-        i += length;
-        continue;
-      }
-      out.append(fmt::format("\\x{:02X}", c));
-    } else {
-      out.push_back(static_cast<char>(c));
+  size_t start = 0;
+  while (start <= message.size()) {
+    const auto end = std::min(message.find('\n', start), message.size());
+    auto line = message.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
     }
-    ++i;
+    if (start > 0) {
+      out.append("; ");
+    }
+    util::append_visible(out, line);
+    start = end + 1;
   }
   return out;
 }

@@ -17,8 +17,8 @@ inline constexpr int k_exit_interrupted = 130;
 // The one mapping from an error to an exit code.
 int exit_code_for(const std::exception& error) noexcept;
 
-// Error messages are one clean line: newlines folded into "; ", other control bytes and bytes
-// that are not UTF-8 (from bad input quoted in a message) written as \xNN.
+// Error messages are one clean line: newlines folded into "; ", every other control character
+// and byte that is not UTF-8 (from bad input quoted in a message) escaped as util::visible does.
 std::string one_line(std::string_view message);
 
 } // namespace dlq::cmd

@@ -10,11 +10,11 @@
 
 #include "dialect/dialect.hpp"
 #include "error.hpp"
+#include "format/typed_headers.hpp"
 #include "record/json_line.hpp"
 #include "summary.hpp"
 #include "util/delimited_reader.hpp"
 #include "util/interrupt.hpp"
-#include "util/json_writer.hpp"
 #include "util/output.hpp"
 
 #include <fmt/core.h>
@@ -68,68 +68,6 @@ private:
   record::Record m_record;
 };
 
-void
-append_typed_headers_text(std::string& out, const record::Record& record, const ErrorContext* error, bool color)
-{
-  const auto paint = [color](std::string_view style, const std::string& text) {
-    return color ? fmt::format("{}{}\x1b[0m", style, text) : text;
-  };
-  out += paint("\x1b[1m", fmt::format("{} [{}] @ {}", record.topic.empty() ? "-" : record.topic, record.partition,
-                                      record.offset));
-  out += fmt::format("  ({})\n", error != nullptr ? error->dialect : "no known dialect");
-  for (const auto& header : dialect::describe_headers(record)) {
-    out += fmt::format("  {} = {} {}", header.name, header.display,
-                       paint("\x1b[2m", fmt::format("({}{}{})", header.type, header.dialect.empty() ? "" : ", ",
-                                                   header.dialect)));
-    if (header.problem) {
-      out += "  " + paint("\x1b[31m", "malformed: " + *header.problem);
-    }
-    out.push_back('\n');
-  }
-  out.push_back('\n');
-}
-
-void
-append_typed_headers_json(std::string& out, const record::Record& record, const ErrorContext* error)
-{
-  using util::append_json_string;
-  out += "{\"topic\":";
-  append_json_string(out, record.topic);
-  out += ",\"partition\":";
-  util::append_json_int(out, record.partition);
-  out += ",\"offset\":";
-  util::append_json_int(out, record.offset);
-  out += ",\"dialect\":";
-  if (error != nullptr) {
-    append_json_string(out, error->dialect);
-  } else {
-    out += "null";
-  }
-  out += ",\"headers\":[";
-  bool first = true;
-  for (const auto& header : dialect::describe_headers(record)) {
-    out += first ? "{\"name\":" : ",{\"name\":";
-    first = false;
-    util::append_json_bytes(out, header.name);
-    out += ",\"dialect\":";
-    if (header.dialect.empty()) {
-      out += "null";
-    } else {
-      append_json_string(out, header.dialect);
-    }
-    out += ",\"type\":";
-    append_json_string(out, header.type);
-    out += ",\"value\":";
-    util::append_json_bytes(out, header.display);
-    if (header.problem) {
-      out += ",\"problem\":";
-      util::append_json_bytes(out, *header.problem);
-    }
-    out.push_back('}');
-  }
-  out += "]}\n";
-}
-
 template <typename Source>
 int
 inspect(Source& source, const InspectHeadersOptions& options, const Filter& filter, bool color)
@@ -148,9 +86,9 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
       if (options.summary) {
         summary.add(*record, context);
       } else if (options.json) {
-        append_typed_headers_json(out.buffer(), *record, context);
+        format::render_typed_headers_json(out.buffer(), *record, context);
       } else {
-        append_typed_headers_text(out.buffer(), *record, context, color);
+        format::render_typed_headers(out.buffer(), *record, context, color);
       }
       out.maybe_flush();
     }
@@ -159,7 +97,8 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
     }
     out.flush();
   } catch (const util::BrokenPipe&) {
-    return k_exit_ok;
+    // The reader went away (`| head -1`): the report ends, the gate does not. Output is written
+    // only for matching records (or at the end, with --summary), so a match was seen already.
   }
   if (util::interrupt_requested()) {
     throw Interrupted();

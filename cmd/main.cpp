@@ -4,12 +4,17 @@
 #include "app.hpp"
 #include "exit_code.hpp"
 
+#include "error.hpp"
 #include "util/interrupt.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fcntl.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace {
@@ -30,6 +35,30 @@ reopen_if_closed(int fd, int flags)
   return true;
 }
 
+// "dlqcat: error: ..." on stderr. Never throws: a closed stderr (`2>&1 | true`) must not turn
+// an exit code into an abort.
+void
+report(std::string_view message) noexcept
+{
+  try {
+    dlq::util::write_stderr(fmt::format("dlqcat: error: {}\n", dlq::cmd::one_line(message)));
+  } catch (...) {
+  }
+}
+
+// --help and --version through write_all(), so that a write that fails is seen (exit 1) and a
+// reader that went away is not an error (exit 0).
+int
+print_to_stdout(CLI::App& app, const CLI::Error& e)
+{
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = app.exit(e, out, err);
+  dlq::util::write_all(STDOUT_FILENO, out.str());
+  dlq::util::write_stderr(err.str());
+  return code;
+}
+
 } // namespace
 
 int
@@ -40,23 +69,35 @@ main(int argc, char** argv)
   state.global.stdin_closed = reopen_if_closed(STDIN_FILENO, O_RDONLY);
   state.global.stdout_closed = reopen_if_closed(STDOUT_FILENO, O_WRONLY);
   reopen_if_closed(STDERR_FILENO, O_WRONLY);
-  auto app = dlq::cmd::build_app(state);
+  int code = dlq::cmd::k_exit_ok;
   try {
-    app->parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app->exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app->exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app->exit(e);
-  } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "dlqcat: error: {}\n", dlq::cmd::one_line(e.what()));
-    return dlq::cmd::k_exit_usage;
-  }
-  try {
-    return state.run();
+    auto app = dlq::cmd::build_app(state);
+    try {
+      app->parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return print_to_stdout(*app, e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return print_to_stdout(*app, e);
+    } catch (const CLI::CallForVersion& e) {
+      return print_to_stdout(*app, e);
+    } catch (const CLI::ParseError& e) {
+      const auto unknown = dlq::cmd::unknown_command(*app, argc, argv);
+      report(unknown.empty() ? e.what() : unknown);
+      return dlq::cmd::k_exit_usage;
+    }
+    code = state.run();
+  } catch (const dlq::util::BrokenPipe&) {
+    // The reader went away (`| head`): a normal end. Commands with a result that does not
+    // depend on the reader (--fail-if-any) return it themselves.
+    return dlq::cmd::k_exit_ok;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "dlqcat: error: {}\n", dlq::cmd::one_line(e.what()));
+    report(e.what());
     return dlq::cmd::exit_code_for(e);
   }
+  // Anything still buffered in stdio must reach its file too.
+  if (std::fflush(stdout) != 0 && errno != EPIPE && code == dlq::cmd::k_exit_ok) {
+    report(fmt::format("write to stdout: {}", std::strerror(errno)));
+    return dlq::cmd::k_exit_failure;
+  }
+  return code;
 }

@@ -6,8 +6,11 @@
 #include "cli_doc.hpp"
 
 #include "error.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
+
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -112,7 +115,7 @@ add_man_options(CLI::App& app, AppState& state)
       if (page == nullptr) {
         throw UsageError(fmt::format("man-options: unknown subcommand \"{}\"", *command));
       }
-      fmt::print("{}", man_options(*page));
+      util::write_all(STDOUT_FILENO, man_options(*page));
       return 0;
     };
   });

@@ -11,10 +11,13 @@
 #include "record/json_line.hpp"
 #include "util/delimited_reader.hpp"
 #include "util/interrupt.hpp"
+#include "util/output.hpp"
+#include "util/redact.hpp"
 
 #include <fmt/core.h>
 
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -67,9 +70,20 @@ private:
   int m_fd;
 };
 
+// A directory opens and reads as nothing: refused by name instead (an empty record would go out).
+void
+require_not_directory(const std::string& path, std::string_view option)
+{
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw UsageError(fmt::format("{}\"{}\" is a directory, not a file", option, path));
+  }
+}
+
 int
 open_input(const std::string& path)
 {
+  require_not_directory(path, "-l: ");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw IoError(fmt::format("cannot open \"{}\": {}", path, std::strerror(errno)));
@@ -80,6 +94,7 @@ open_input(const std::string& path)
 std::string
 read_whole_file(const std::string& path)
 {
+  require_not_directory(path, "");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw IoError(fmt::format("cannot open \"{}\"", path));
@@ -100,8 +115,7 @@ public:
       m_producer(client_config(global))
   {
     for (const auto& header : options.headers) {
-      auto [name, value] = kafka::parse_property(header, "-H");
-      m_headers.push_back({std::move(name), std::move(value)});
+      m_headers.push_back(parse_header(header));
     }
     if (!options.topic.empty()) {
       check_partition(options.topic, options.partition);
@@ -158,6 +172,9 @@ private:
         record::Record record;
         record.key = m_options.key;
         record.value = read_whole_file(path);
+        if (record.value->empty()) {
+          continue; // kcat skips an empty file too
+        }
         send(std::move(record));
       }
       return;
@@ -187,6 +204,19 @@ private:
         send(split_line(std::move(*text)));
       }
     }
+  }
+
+  // -H as kcat takes it: "name=value", or "name" alone for a header with a null value.
+  static record::Header parse_header(const std::string& text)
+  {
+    const auto eq = text.find('=');
+    if (text.empty() || eq == 0) {
+      throw UsageError(fmt::format("-H: expected name=value or name, got \"{}\"", util::redact_argument(text)));
+    }
+    if (eq == std::string::npos) {
+      return {text, std::nullopt};
+    }
+    return {text.substr(0, eq), text.substr(eq + 1)};
   }
 
   // A delimiter option with its escapes resolved; errors name the option.
@@ -266,7 +296,8 @@ private:
       m_producer.flush(kafka::milliseconds(5000));
     }
     if (!m_global.quiet) {
-      fmt::print(stderr, "{} delivered, {} failed\n", m_producer.delivered(), m_producer.failed() + m_producer.in_flight());
+      util::write_stderr(
+        fmt::format("{} delivered, {} failed\n", m_producer.delivered(), m_producer.failed() + m_producer.in_flight()));
     }
   }
 
@@ -288,12 +319,23 @@ add_produce(CLI::App& app, AppState& state)
   auto options = std::make_shared<ProduceOptions>();
   auto* sub = app.add_subcommand("produce", "Produce records from stdin or files (kcat -P)");
   sub->add_option("-t,--topic", options->topic, "Topic to produce to (with --json: else each record's topic)")->type_name("TOPIC");
-  sub->add_option("-p,--partition", options->partition, "Partition (default: the partitioner, or the JSON record's)")->type_name("N");
+  sub->add_option("-p,--partition", options->partition, "Partition (default: the partitioner, or the JSON record's)")
+    ->type_name("N")
+    ->check(CLI::Validator(
+      [](std::string& text) -> std::string {
+        int32_t partition = 0;
+        if (CLI::detail::lexical_cast(text, partition) && partition < -1) {
+          return fmt::format("invalid partition {} (expected N >= 0, or -1 for the partitioner)", partition);
+        }
+        return {};
+      },
+      ""));
   sub->add_option("-k,--key", options->key, "Key for every record")->type_name("KEY");
   sub->add_option("-K", options->key_delimiter, "Key delimiter: split each record into key and value at its first occurrence")
     ->type_name("DELIM");
   sub->add_option("-D", options->delimiter, "Record delimiter (escapes \\n \\t \\xHH ...)")->type_name("DELIM")->capture_default_str();
-  sub->add_option("-H", options->headers, "Header name=value added to every record (repeatable)")->type_name("NAME=VALUE");
+  sub->add_option("-H", options->headers, "Header name=value added to every record (repeatable; name alone: a null value)")
+    ->type_name("NAME=VALUE");
   sub->add_flag("-Z", options->null_empty, "Send empty keys and values as NULL");
   sub->add_option("-l", options->delimited_file, "Read delimited records from FILE instead of stdin")->type_name("FILE");
   sub->add_flag("--json", options->json, "Input is lossless JSON lines (key, value, headers, partition, timestamp)");

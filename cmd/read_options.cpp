@@ -7,12 +7,16 @@ namespace dlq::cmd {
 void
 add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag, GroupUse group)
 {
-  sub.add_option("-t,--topic", args.topics, "Topic to read (repeatable)")->type_name("TOPIC");
+  // One topic per -t, as kcat takes it: `-t dlq -` is a topic and stdin, not two topics.
+  sub.add_option("-t,--topic", args.topics, "Topic to read (repeatable)")
+    ->type_name("TOPIC")
+    ->allow_extra_args(false);
   sub.add_option("-p,--partition", args.partitions,
                  group == GroupUse::Always
                    ? "Only this partition (repeatable): assigned without joining the group, committed to it directly"
                    : "Only this partition (repeatable); with -G assigned without joining the group, committed to it directly")
     ->type_name("N")
+    ->allow_extra_args(false)
     ->check(CLI::NonNegativeNumber);
   if (group == GroupUse::Optional) {
     sub.add_option("-G,--group", args.group, "Consumer group: join it and commit what was processed (else assign, no commits)")

@@ -10,11 +10,15 @@
 #include "retry/replayer.hpp"
 #include "util/interrupt.hpp"
 #include "util/output.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <chrono>
-#include <fstream>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <random>
 #include <unistd.h>
 
@@ -59,7 +63,7 @@ public:
   ~ProgressLine()
   {
     if (m_drawn) {
-      fmt::print(stderr, "\r\x1b[K");
+      util::write_stderr("\r\x1b[K");
     }
   }
   ProgressLine(const ProgressLine&) = delete;
@@ -87,7 +91,7 @@ public:
     auto line = fmt::format("{}: {} replayed, {} parked, {} skipped, {} failed, {} left", read, stats.replayed, stats.parked,
                             stats.skipped, stats.failed, stats.filtered + stats.deferred);
     if (line != m_last) { // drawn again only when it changed
-      fmt::print(stderr, "\r\x1b[K{}", line);
+      util::write_stderr("\r\x1b[K" + line);
       m_last = std::move(line);
     }
     m_drawn = true;
@@ -101,22 +105,23 @@ private:
   uint64_t m_read_before = 0;
 };
 
-// --explain: one line per record, in read order.
+// --explain: one line per record, in read order. Topic names read from headers are legal Kafka
+// names by then (or the record is skipped); reasons are dlqcat's own text.
 std::string
 explain_line(const retry::Explanation& e)
 {
-  std::string line = fmt::format("{} [{}] @ {}  ", e.record.topic, e.record.partition, e.record.offset);
+  std::string line = fmt::format("{} [{}] @ {}  ", util::visible(e.record.topic), e.record.partition, e.record.offset);
   const auto target = [&] {
-    return e.output->partition >= 0 ? fmt::format("{} [{}]", e.output->topic, e.output->partition)
-                                     : fmt::format("{} [partitioner]", e.output->topic);
+    return e.output->partition >= 0 ? fmt::format("{} [{}]", util::visible(e.output->topic), e.output->partition)
+                                     : fmt::format("{} [partitioner]", util::visible(e.output->topic));
   };
   switch (e.outcome) {
   case retry::Outcome::Replay:
-    line += fmt::format("replay -> {}  ({} {} of --max-attempts {}, written as {})", target(), e.counter->header,
+    line += fmt::format("replay -> {}  ({} {} of --max-attempts {}, written as {})", target(), util::visible(e.counter->header),
                         e.counter->value, e.max_attempts, e.counter->value + 1);
     break;
   case retry::Outcome::Park:
-    line += fmt::format("park -> {}  ({})", target(), e.reason);
+    line += fmt::format("park -> {}  ({})", target(), util::visible(e.reason));
     break;
   case retry::Outcome::Skip:
     line += fmt::format("skip  ({})", e.reason);
@@ -136,19 +141,35 @@ explain_line(const retry::Explanation& e)
   return line;
 }
 
+void
+check_topic_option(std::string_view option, const std::string& topic)
+{
+  if (const char* problem = kafka::topic_name_problem(topic)) {
+    throw UsageError(fmt::format("{}: \"{}\" is not a legal Kafka topic name ({})", option, util::visible(topic), problem));
+  }
+}
+
+// Writes --summary-json's file; every failure (a full disk, /dev/full) is an IoError.
+void
+write_summary_json(const std::string& path, const std::string& text)
+{
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), std::fclose);
+  if (!file) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+  if (std::fclose(file.release()) != 0) {
+    throw IoError(fmt::format("--summary-json: cannot write \"{}\": {}", path, std::strerror(errno)));
+  }
+}
+
 std::string
 random_suffix()
 {
   std::random_device device;
   return fmt::format("{:08x}", device());
-}
-
-void
-check_topic_option(std::string_view option, const std::string& topic)
-{
-  if (const char* problem = kafka::topic_name_problem(topic)) {
-    throw UsageError(fmt::format("{}: \"{}\" is not a legal Kafka topic name ({})", option, topic, problem));
-  }
 }
 
 int
@@ -191,34 +212,41 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   replay.dry_run = options.dry_run;
   replay.transactional = options.transactional;
   replay.transactional_id = fmt::format("{}-{}", *replay.read.group, random_suffix());
-  // stdout carries the plan and --explain's lines. A reader that goes away (`| head`) stops them,
-  // not the run: what is replayed does not depend on who reads about it.
+
+  const auto config = client_config(global);
+  kafka::require_acknowledged_delivery(config, options.park ? "park" : "replay");
+  if (const auto* id = config.find("transactional.id")) {
+    replay.transactional_id = *id;
+  }
+  // stdout carries the plan and --explain's lines. Whatever happens to it, the run goes on and is
+  // reported: a write that fails is an error (exit 1) after the rest was done; a reader that went
+  // away (`| head`) only stops the lines.
   util::Output out(STDOUT_FILENO);
-  bool reader_gone = false;
+  bool stdout_done = false;
+  std::optional<IoError> write_error;
   const auto write_out = [&](bool flush) {
-    if (reader_gone) {
+    if (stdout_done) {
       out.buffer().clear();
       return;
     }
     try {
       flush ? out.flush() : static_cast<void>(out.maybe_flush());
     } catch (const util::BrokenPipe&) {
-      reader_gone = true;
+      stdout_done = true;
+      out.buffer().clear();
+    } catch (const IoError& e) {
+      stdout_done = true;
+      write_error = e;
       out.buffer().clear();
     }
   };
   if (options.explain) {
     replay.explain = [&](const retry::Explanation& e) {
-      if (!reader_gone) {
+      if (!stdout_done) {
         out.buffer() += explain_line(e);
         write_out(false);
       }
     };
-  }
-
-  const auto config = client_config(global);
-  if (const auto* id = config.find("transactional.id")) {
-    replay.transactional_id = *id;
   }
   retry::Replayer replayer(config, replay);
   retry::ReplayStats stats;
@@ -226,22 +254,19 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
     ProgressLine progress(!global.quiet && ::isatty(STDERR_FILENO) != 0);
     stats = replayer.run([&progress](const retry::ReplayStats& s) { progress(s); });
   }
-  if (options.dry_run && !reader_gone) {
+  if (options.dry_run && !stdout_done) {
     out.buffer() += retry::render_plan(stats);
   }
   write_out(true);
   for (const auto& warning : stats.warnings) {
-    fmt::print(stderr, "dlqcat: warning: {}\n", warning);
+    util::write_stderr("dlqcat: warning: " + util::visible(warning) + "\n");
   }
   if (!global.quiet) {
-    fmt::print(stderr, "{}\n", retry::render_summary_line(stats, options.dry_run));
+    // Skip reasons may quote a record's bytes.
+    util::write_stderr(util::visible(retry::render_summary_line(stats, options.dry_run)) + "\n");
   }
   if (!options.summary_json.empty()) {
-    std::ofstream summary(options.summary_json);
-    summary << retry::render_summary_json(stats, options.dry_run);
-    if (!summary) {
-      throw IoError(fmt::format("--summary-json: cannot write \"{}\"", options.summary_json));
-    }
+    write_summary_json(options.summary_json, retry::render_summary_json(stats, options.dry_run));
   }
   if (stats.interrupted) {
     throw Interrupted();
@@ -259,6 +284,9 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   if (stats.group_incomplete) {
     throw KafkaError(*stats.group_incomplete);
   }
+  if (write_error) {
+    throw *write_error;
+  }
   return k_exit_ok;
 }
 
@@ -274,7 +302,7 @@ add_common(CLI::App& sub, ReplayCommandOptions& options)
                  "The replay counter: read, compared with the attempt limits, written back + 1 in its own encoding "
                  "(default x-retries; retry_topic-attempts on Spring retry-topic records)")
     ->type_name("NAME");
-  sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(CLI::PositiveNumber);
+  sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(finite(CLI::PositiveNumber));
   sub.add_flag("--dry-run", options.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");
   sub.add_flag("--explain", options.explain,
                "Print each record's decision and why (replay, park, skip, leave, pass) on stdout; with --dry-run, the "

@@ -56,7 +56,7 @@ complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s p -l partition -x
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s k -l key -x -d 'Key for every record'
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s K -x -d 'Key delimiter: split each record into key and value at its first occurrence'
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s D -x -d 'Record delimiter (escapes \\n \\t \\xHH ...)'
-complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s H -x -d 'Header name=value added to every record (repeatable)'
+complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s H -x -d 'Header name=value added to every record (repeatable; name alone: a null value)'
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s Z -d 'Send empty keys and values as NULL'
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -s l -r -F -d 'Read delimited records from FILE instead of stdin'
 complete -c dlqcat -n '__fish_seen_subcommand_from produce' -l json -d 'Input is lossless JSON lines (key, value, headers, partition, timestamp)'

@@ -6,6 +6,7 @@
 #include "dialect/dialect.hpp"
 #include "dialect/spec.hpp"
 #include "fuzz_input.hpp"
+#include "util/json_scan.hpp"
 
 #include <cstdlib>
 
@@ -36,6 +37,12 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     record.headers.push_back(std::move(header));
   }
   record.value = input.rest(); // the envelope dialect reads the value
+  // Inputs ending in 0x01 carry their value as an envelope's input_json nested 999 deep, so that
+  // the fuzzer reaches the nesting limit (replay --unwrap must refuse it, not recurse).
+  if (size > 0 && data[size - 1] == 0x01) {
+    record.value = R"({"error_message":"e","input_json":)" + std::string(999, '[') + *record.value
+                   + std::string(999, ']') + "}";
+  }
 
   // None of these may throw: a throw escapes here and libFuzzer reports it.
   const auto context = dialect::decode(record);
@@ -44,7 +51,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     std::abort(); // one typed entry per header, always
   }
   (void)dialect::attempts(record);
-  (void)dialect::unwrap_envelope(record);
+  std::string problem;
+  const auto unwrapped = dialect::unwrap_envelope(record, &problem);
+  if (!problem.empty() && (unwrapped || !util::json_nests_deeper_than(*record.value))) {
+    std::abort(); // a problem is only ever the nesting limit, and then nothing is unwrapped
+  }
   for (const auto& header : record.headers) {
     (void)dialect::is_error_header(header.name);
   }

@@ -4,6 +4,7 @@
 #include "error.hpp"
 
 #include <fmt/core.h>
+#include <re2/re2.h>
 
 #include <charconv>
 
@@ -128,11 +129,13 @@ make_filter(const FilterArgs& args)
 {
   Filter filter;
   if (!args.exception.empty()) {
-    try {
-      filter.exception.emplace(args.exception, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      throw UsageError(fmt::format("--exception: invalid regular expression \"{}\": {}", args.exception, e.what()));
+    RE2::Options options;
+    options.set_log_errors(false); // RE2 would print to stderr; the error goes into the message
+    auto regex = std::make_shared<const RE2>(args.exception, options);
+    if (!regex->ok()) {
+      throw UsageError(fmt::format("--exception: invalid regular expression \"{}\": {}", args.exception, regex->error()));
     }
+    filter.exception = std::move(regex);
   }
   if (!args.original_topic.empty()) {
     filter.original_topic = args.original_topic;
@@ -191,7 +194,7 @@ matches(const Filter& filter, const record::Record& record, const ErrorContext* 
     const auto& e = error->exception;
     const auto& k = error->key_exception;
     const auto search = [&](const std::optional<std::string>& text) {
-      return text && std::regex_search(*text, *filter.exception);
+      return text && RE2::PartialMatch(*text, *filter.exception);
     };
     if (!search(e.class_name) && !search(e.cause_class) && !search(e.message) && !search(e.cause_message)
         && !search(k.class_name) && !search(k.message)) {

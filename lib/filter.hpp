@@ -5,15 +5,21 @@
 #include "error_context.hpp"
 #include "record/record.hpp"
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
+
+namespace re2 {
+class RE2;
+}
 
 namespace dlq {
 
 struct Filter
 {
-  std::optional<std::regex> exception;  // --exception REGEX: searched in class, cause class and message
+  // --exception REGEX (RE2: linear time, no recursion on the text): searched in the class, the
+  // cause class and both messages.
+  std::shared_ptr<const re2::RE2> exception;
   std::optional<std::string> original_topic;
   std::optional<std::string> dialect;
   std::optional<int64_t> since;         // record timestamp >= since (ms)
@@ -37,7 +43,8 @@ struct FilterArgs
   std::optional<int32_t> min_attempts;
 };
 
-// Throws UsageError naming the option (`--since: invalid time "x" ...`).
+// Throws UsageError naming the option (`--since: invalid time "x" ...`, `--exception: invalid
+// regular expression "(": missing ): (`).
 Filter make_filter(const FilterArgs& args);
 
 // `error` is the record's decoded context (nullptr: none).

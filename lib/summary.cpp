@@ -2,6 +2,7 @@
 
 #include "format/block.hpp"
 #include "util/json_writer.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
@@ -62,18 +63,22 @@ Summary::rows() const
 
 namespace {
 
+// The first line, cut to `limit` bytes on a character boundary, its control bytes escaped.
 std::string
 first_line(const std::string& text, size_t limit)
 {
   auto line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
   if (line.size() > limit) {
     size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
       --cut;
     }
-    line = line.substr(0, cut) + "…";
+    return util::visible(line.substr(0, cut)) + "…";
   }
-  return line;
+  return util::visible(line);
 }
 
 std::string
@@ -87,7 +92,13 @@ timestamp_or_dash(int64_t ms)
 std::string
 render_summary_table(const Summary& summary)
 {
-  const auto rows = summary.rows();
+  // Topics, classes and stages come from the records: escaped before they are measured.
+  auto rows = summary.rows();
+  for (auto& row : rows) {
+    row.original_topic = util::visible(row.original_topic);
+    row.exception = util::visible(row.exception);
+    row.stage = util::visible(row.stage);
+  }
   size_t topic_width = 14;
   size_t exception_width = 9;
   size_t stage_width = 5;

@@ -5,11 +5,13 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  librdkafka-dev libcli11-dev nlohmann-json3-dev doctest-dev libfmt-dev libpqxx-dev libcurl4-openssl-dev
+  librdkafka-dev libcli11-dev nlohmann-json3-dev doctest-dev libfmt-dev libpqxx-dev libcurl4-openssl-dev libre2-dev
   kcat python3-confluent-kafka python3-psycopg2 jq curl
   postgresql postgresql-client
   zsh fish groff-base man-db bsdextrautils dpkg-dev
   clang-14 libclang-rt-14-dev
+  # real Apache Kafka in the test bed (scripts/kafka.sh resolves its jars through Maven)
+  openjdk-17-jdk-headless maven
 )
 
 missing=()

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds dlqcat and runs every test, three ways:
-#   build/       the normal build: unit, integration and e2e suites (kcat, python, PostgreSQL)
-#   build-asan/  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build/       the normal build: unit, integration and e2e suites (kcat, python, PostgreSQL), and
+#                the suites on real Apache Kafka (label realkafka: one cluster for the run,
+#                scripts/kafka.sh; REALKAFKA=0 leaves them out), Kafka Connect's among them
+#                (label connect: a worker per suite, scripts/connect.sh; CONNECT=0 leaves it out)
+#   build-asan/  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer, but not
+#                the real-Kafka ones (they ran once above; their JVMs are the slow part)
 #   build-fuzz/  each libFuzzer target over its corpus, then a few seconds of fuzzing (clang)
 # Locally, SANITIZE=0 or FUZZ=0 skips a stage; CI runs all three. Extra arguments go to ctest.
 set -euo pipefail
@@ -12,7 +16,13 @@ stage() { echo "=== $*" >&2; }
 
 stage "normal build and tests"
 BUILD_DIR=${BUILD_DIR:-$root/build} "$root/scripts/build.sh"
-ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j 2 "$@"
+real_kafka=()
+if [ "${REALKAFKA:-1}" = 0 ]; then
+  real_kafka=(-LE realkafka)
+elif [ "${CONNECT:-1}" = 0 ]; then
+  real_kafka=(-LE connect)
+fi
+ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j 2 "${real_kafka[@]}" "$@"
 
 if [ "${SANITIZE:-1}" != 0 ]; then
   stage "ASan + UBSan build and tests"
@@ -20,7 +30,7 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   # Leaks inside librdkafka's own threads at exit are not ours: see tests/lsan.supp for each one.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
-    ctest --test-dir "$root/build-asan" --output-on-failure -j 2 "$@"
+    ctest --test-dir "$root/build-asan" --output-on-failure -j 2 -LE realkafka "$@"
 fi
 
 if [ "${FUZZ:-1}" != 0 ]; then

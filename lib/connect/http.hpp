@@ -3,6 +3,7 @@
 // A minimal blocking HTTP client over libcurl, for the Kafka Connect REST API.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -23,7 +24,8 @@ public:
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends `body` (JSON, if not empty) and returns the response, whatever its status. Throws
-  // ConnectError when no response arrives (refused, timed out, bad URL).
+  // ConnectError when no whole response arrives within the timeout (refused, timed out, bad URL)
+  // or its body is larger than k_max_response_body.
   HttpResponse request(const std::string& method, const std::string& url, const std::string& body = {});
 
 private:
@@ -32,7 +34,8 @@ private:
   std::chrono::milliseconds m_timeout;
 };
 
-// "http://user:secret@host:8083" -> "http://user:***@host:8083", for messages.
-std::string redact_userinfo(const std::string& url);
+// The largest response body read: Connect's answers (a status with its tasks' stack traces, a
+// config) are kilobytes; a server answering more is not Connect, and is not read into memory.
+inline constexpr size_t k_max_response_body = size_t(4) << 20;
 
 } // namespace dlq::connect

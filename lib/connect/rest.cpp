@@ -1,15 +1,29 @@
 #include "connect/rest.hpp"
 
 #include "error.hpp"
+#include "util/json_scan.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+
+#include <thread>
 
 namespace dlq::connect {
 
 namespace {
 
 using nlohmann::json;
+
+// A Connect answer as JSON; discarded when it is not JSON or nests deeper than any Connect answer
+// (nlohmann's tree would take memory per level, its dump() stack).
+json
+parse(const std::string& text)
+{
+  if (util::json_nests_deeper_than(text)) {
+    return json(json::value_t::discarded);
+  }
+  return json::parse(text, nullptr, false);
+}
 
 std::string
 string_field(const json& object, const char* name)
@@ -22,7 +36,7 @@ string_field(const json& object, const char* name)
 std::string
 error_message(const HttpResponse& response)
 {
-  const auto body = json::parse(response.body, nullptr, false);
+  const auto body = parse(response.body);
   if (body.is_object() && body.contains("message") && body["message"].is_string()) {
     return body["message"].get<std::string>();
   }
@@ -35,11 +49,20 @@ is_success(const HttpResponse& response)
   return response.status >= 200 && response.status < 300;
 }
 
-// The endpoint does not exist on this worker (older Connect), as opposed to a failing call.
+// The endpoint does not exist on this worker (older Connect), as opposed to a failing call: 405,
+// or a 404 with the REST framework's own message. A 404 about the connector ("Unknown connector
+// x", "No status found for connector x") is an error of its own.
 bool
 is_missing_endpoint(const HttpResponse& response)
 {
-  return response.status == 404 || response.status == 405;
+  if (response.status == 405) {
+    return true;
+  }
+  if (response.status != 404) {
+    return false;
+  }
+  const auto message = error_message(response);
+  return message == "HTTP 404 Not Found" || message == "HTTP 404";
 }
 
 } // namespace
@@ -47,7 +70,7 @@ is_missing_endpoint(const HttpResponse& response)
 ConnectorStatus
 parse_status(const std::string& body)
 {
-  const auto document = json::parse(body, nullptr, false);
+  const auto document = parse(body);
   if (!document.is_object() || !document.contains("connector") || !document["connector"].is_object()) {
     throw ConnectError("Kafka Connect answered a status that is not a connector status");
   }
@@ -105,19 +128,27 @@ failure_summary(const ConnectorStatus& status)
       continue;
     }
     std::string first_line;
+    std::string database_line;
     std::size_t start = 0;
     while (start < task.trace.size()) {
       const auto end = std::min(task.trace.find('\n', start), task.trace.size());
-      const auto line = task.trace.substr(start, end - start);
+      auto line = task.trace.substr(start, end - start);
       if (first_line.empty()) {
         first_line = line;
       }
+      // The database's own message, as the JDBC driver quotes it. The last such line is the
+      // innermost cause: Debezium's sink wraps it in Hibernate's and the batch's exceptions,
+      // which quote the whole statement.
       if (line.find("ERROR:") != std::string::npos) {
-        return line; // the database's own message, as the JDBC driver quotes it
+        constexpr std::string_view caused_by = "Caused by: ";
+        if (line.starts_with(caused_by)) {
+          line.erase(0, caused_by.size());
+        }
+        database_line = std::move(line);
       }
       start = end + 1;
     }
-    return first_line;
+    return database_line.empty() ? first_line : database_line;
   }
   return {};
 }
@@ -168,7 +199,7 @@ ConnectClient::config()
   if (!is_success(response)) {
     throw ConnectError(fmt::format("connector {}: {}", m_connector, error_message(response)));
   }
-  const auto document = json::parse(response.body, nullptr, false);
+  const auto document = parse(response.body);
   if (!document.is_object()) {
     throw ConnectError(fmt::format("connector {}: its config is not a JSON object", m_connector));
   }
@@ -206,6 +237,24 @@ ConnectClient::halt(bool pause_is_enough)
   return Halt::Deleted;
 }
 
+bool
+ConnectClient::alter_sink_offset(const std::string& topic, int32_t partition, int64_t offset)
+{
+  // KIP-875 (Kafka 3.6): the body names Kafka coordinates for a sink connector.
+  const json body = {
+    {"offsets",
+     json::array({{{"partition", {{"kafka_topic", topic}, {"kafka_partition", partition}}},
+                   {"offset", {{"kafka_offset", offset}}}}})}};
+  const auto response = call("PATCH", fmt::format("/connectors/{}/offsets", m_connector), body.dump());
+  if (is_success(response)) {
+    return true;
+  }
+  if (is_missing_endpoint(response)) {
+    return false;
+  }
+  throw ConnectError(fmt::format("alter the offsets of connector {}: {}", m_connector, error_message(response)));
+}
+
 void
 ConnectClient::recreate(const std::map<std::string, std::string>& saved_config)
 {
@@ -228,9 +277,21 @@ ConnectClient::bring_back(Halt how, const std::map<std::string, std::string>& sa
   if (!is_success(response)) {
     throw ConnectError(fmt::format("resume connector {}: {}", m_connector, error_message(response)));
   }
+  if (how == Halt::Stopped) {
+    // A stopped connector has no tasks: resuming creates new ones, failed ones are gone. (A
+    // restart right after the resume is refused, 409, while the worker rebalances.)
+    return;
+  }
   // 202 with a body: the worker restarts the failed tasks. 204: a worker before 3.0 ignored the
   // parameters and restarted the connector alone, so its tasks stay FAILED: rebuild it instead.
-  response = call("POST", path + "/restart?includeTasks=true&onlyFailed=true");
+  // 409: the worker is rebalancing after the resume; asked again shortly.
+  for (int attempt = 1;; ++attempt) {
+    response = call("POST", path + "/restart?includeTasks=true&onlyFailed=true");
+    if (response.status != 409 || attempt == 20) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   if (response.status == 202 || response.status == 200) {
     return;
   }

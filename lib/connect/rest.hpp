@@ -3,11 +3,14 @@
 // Kafka Connect's REST API, the calls compact-fix needs: status and config, stop or pause,
 // resume, restart of failed tasks, and delete + create for workers too old for the newer calls.
 // Endpoints: Kafka's connect/runtime/src/main/java/org/apache/kafka/connect/runtime/rest/resources/
-// ConnectorsResource.java (PUT /stop since 3.5, restart with includeTasks/onlyFailed since 3.0, KIP-745).
+// ConnectorsResource.java (PUT /stop since 3.5, restart with includeTasks/onlyFailed since 3.0, KIP-745,
+// PATCH /offsets since 3.6, KIP-875). Checked against a real Kafka Connect 4.3.1 worker
+// (tests/connect/test_jdbc_sink.bash).
 
 #include "connect/http.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,8 +38,9 @@ ConnectorStatus parse_status(const std::string& body);
 bool is_running(const ConnectorStatus& status);
 // "RUNNING, tasks: 0 RUNNING, 1 FAILED"
 std::string describe(const ConnectorStatus& status);
-// The first line of the first failed task's trace that names a cause ("Caused by" or "ERROR:"),
-// for a one-line report; empty if no task failed.
+// For a one-line report: the innermost line of the first failed task's trace that quotes the
+// database ("ERROR:", as the JDBC driver does), without "Caused by: "; else the trace's first
+// line; empty if no task failed.
 std::string failure_summary(const ConnectorStatus& status);
 
 // How the connector was halted, so that it can be brought back the matching way.
@@ -58,10 +62,17 @@ public:
   // (nothing will touch the group), PUT /pause before falling back to DELETE.
   Halt halt(bool pause_is_enough);
 
-  // Resumes what halt() did and restarts failed tasks; recreates a deleted connector, and
-  // deletes + recreates one whose worker cannot restart tasks (Connect before 3.0).
+  // Resumes what halt() did (a stopped connector gets new tasks), restarts the failed tasks of a
+  // paused one; recreates a deleted connector, and deletes + recreates one whose worker cannot
+  // restart tasks (Connect before 3.0).
   // `saved_config` must be the config read before halt().
   void bring_back(Halt how, const std::map<std::string, std::string>& saved_config);
+
+  // Moves a STOPPED sink connector's consumer offset for one partition through Connect's offsets
+  // API (PATCH /connectors/{name}/offsets, KIP-875, Kafka 3.6+). False when the worker has no
+  // such endpoint (the caller commits the connector's group itself); throws ConnectError when
+  // the worker refuses.
+  bool alter_sink_offset(const std::string& topic, int32_t partition, int64_t offset);
 
   // Polls the status until `done` holds or `timeout` passes; returns the last status.
   template <typename Predicate>

@@ -42,6 +42,7 @@ struct TypedHeader
   std::string type;                   // "utf8", "int32", "int64", "dec", "bigint", "json",
                                       // "java-serialized", "binary", "null", "malformed"
   std::string display;                // text, the number, or lower-case hex for binary/malformed
+  std::optional<int64_t> number;      // the decoded number (int32, int64, dec, bigint, json)
   std::optional<std::string> problem; // set when malformed: why
 };
 std::vector<TypedHeader> describe_headers(const record::Record& record); // one per header, in order
@@ -65,7 +66,8 @@ bool is_error_header(std::string_view header_name);
 
 // For `replay --unwrap`: the original payload inside a JSON error envelope (see `envelope` in
 // DIALECTS.md); std::nullopt when the value is not an envelope. The inner value is std::nullopt
-// when the envelope holds a JSON null payload.
-std::optional<record::Bytes> unwrap_envelope(const record::Record& record);
+// when the envelope holds a JSON null payload. A value that may be an envelope but nests deeper
+// than util::k_max_json_depth is not read: std::nullopt, with `*problem` saying why.
+std::optional<record::Bytes> unwrap_envelope(const record::Record& record, std::string* problem = nullptr);
 
 } // namespace dlq::dialect

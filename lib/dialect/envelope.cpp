@@ -10,6 +10,7 @@
 #include "util/json_scan.hpp"
 #include "util/json_writer.hpp"
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -55,11 +56,19 @@ first_member(const json& object, std::span<const std::string_view> names, bool a
   return nullptr;
 }
 
-// The parsed envelope, or a discarded/non-object json when the value is not one.
+// The parsed envelope, or a discarded/non-object json when the value is not one. A value nested
+// deeper than util::k_max_json_depth is not parsed (a tree that deep would be re-serialised by
+// a recursive dump()): `problem` says so.
 json
-parse_envelope(const record::Bytes& value)
+parse_envelope(const record::Bytes& value, std::string* problem)
 {
   if (!value || !may_be_envelope(*value)) {
+    return json(json::value_t::discarded);
+  }
+  if (util::json_nests_deeper_than(*value)) {
+    if (problem != nullptr) {
+      *problem = fmt::format("the envelope's JSON nests deeper than {} levels", util::k_max_json_depth);
+    }
     return json(json::value_t::discarded);
   }
   auto object = json::parse(*value, nullptr, false);
@@ -344,9 +353,9 @@ decode_envelope(const record::Bytes& value)
 }
 
 std::optional<record::Bytes>
-unwrap_envelope(const record::Record& record)
+unwrap_envelope(const record::Record& record, std::string* problem)
 {
-  const auto object = parse_envelope(record.value);
+  const auto object = parse_envelope(record.value, problem);
   if (!object.is_object()) {
     return std::nullopt;
   }

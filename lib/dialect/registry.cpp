@@ -464,6 +464,7 @@ describe_headers(const record::Record& record)
     entry.dialect = owner.spec != nullptr ? std::string(k_dialects[owner.dialect]->name) : std::string();
     entry.type = std::string(value.type);
     entry.display = display(value, header.value);
+    entry.number = value.number;
     if (!value.problem.empty()) {
       entry.problem = value.problem;
     }

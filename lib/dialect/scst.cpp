@@ -10,6 +10,7 @@
 
 #include "dialect/spec.hpp"
 #include "dialect/values.hpp"
+#include "util/json_scan.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,9 @@ declare_retries_type(record::Record& record)
   for (auto& header : record.headers) {
     if (header.name != k_json_types || !header.value) {
       continue;
+    }
+    if (util::json_nests_deeper_than(*header.value)) {
+      continue; // not a map of names to types (and dump() would recurse)
     }
     auto types = nlohmann::json::parse(*header.value, nullptr, false);
     if (types.is_object()) {

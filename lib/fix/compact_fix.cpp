@@ -11,6 +11,7 @@
 #include "sink/postgres.hpp"
 #include "util/interrupt.hpp"
 #include "util/json_writer.hpp"
+#include "util/redact.hpp"
 
 #include <fmt/core.h>
 
@@ -165,6 +166,10 @@ locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink
       const auto row = sink::row_from_value(record.value);
       if (!row.row) {
         ++unmapped; // a tombstone or a converter error: not the sink's to refuse
+        if (row.too_deep) {
+          say(fmt::format("not tried: {}: its value's {} (a converter refuses it before the sink)",
+                          describe_record(record), row.why_not));
+        }
         return std::nullopt;
       }
       ++tried;
@@ -174,8 +179,8 @@ locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink
       return std::nullopt;
     },
     options.all);
-  say(fmt::format("tried {} record{} from group {}'s offsets against table {}, rolled back ({} skipped: tombstones or "
-                  "not JSON objects)",
+  say(fmt::format("tried {} record{} from group {}'s offsets against table {}, rolled back ({} skipped: tombstones, "
+                  "or not JSON objects a converter reads)",
                   tried, tried == 1 ? "" : "s", options.group, options.table, unmapped));
   return found;
 }
@@ -212,6 +217,7 @@ public:
   void inspect()
   {
     const auto status = m_client.status();
+    m_tasks = status.tasks.size();
     m_config = m_client.config();
     auto line = fmt::format("connector {}: {}", m_client.connector(), connect::describe(status));
     if (const auto failure = connect::failure_summary(status); !failure.empty()) {
@@ -249,8 +255,12 @@ public:
   {
     m_client.bring_back(*m_halt, m_config);
     m_halt.reset();
-    const auto status = m_client.wait_for(connect::is_running, m_timeout);
-    if (!connect::is_running(status)) {
+    // Every task it had: after a stop, a worker lists the new tasks one by one as they start.
+    const auto all_running = [&](const connect::ConnectorStatus& s) {
+      return connect::is_running(s) && s.tasks.size() >= m_tasks;
+    };
+    const auto status = m_client.wait_for(all_running, m_timeout);
+    if (!all_running(status)) {
       auto message = fmt::format("connector {} is not RUNNING after {}: {}", m_client.connector(), seconds(m_timeout),
                                  connect::describe(status));
       if (const auto failure = connect::failure_summary(status); !failure.empty()) {
@@ -261,6 +271,17 @@ public:
     m_say(fmt::format("connector {}: {}", m_client.connector(), connect::describe(status)));
   }
 
+  // Moves the sink's offset through Connect's offsets API, which needs a STOPPED connector
+  // (KIP-875). False when the connector was paused or deleted, or the worker has no such API:
+  // then the caller commits the group itself.
+  bool alter_offset(const std::string& topic, int32_t partition, int64_t offset)
+  {
+    if (m_halt != connect::Halt::Stopped) {
+      return false;
+    }
+    return m_client.alter_sink_offset(topic, partition, offset);
+  }
+
   // After a failure between halt() and bring_back(): say so, so that nobody waits for it.
   void report_if_halted() const
   {
@@ -269,19 +290,15 @@ public:
                         *m_halt == connect::Halt::Deleted ? "deleted (config printed above)" : "halted"));
       if (*m_halt == connect::Halt::Deleted) {
         for (const auto& [name, value] : m_config) {
-          m_say(fmt::format("  {}={}", name, is_secret_name(name) ? "***" : value));
+          // The one redaction rule: secret names hidden whole, credentials in URLs (a JDBC
+          // connection.url's password=...) cut out.
+          m_say(fmt::format("  {}={}", name, util::is_secret_name(name) ? "***" : util::redact_uri(value)));
         }
       }
     }
   }
 
 private:
-  static bool is_secret_name(const std::string& name)
-  {
-    return name.find("password") != std::string::npos || name.find("secret") != std::string::npos ||
-           name.find("connection.url") != std::string::npos;
-  }
-
   template <typename Done>
   void wait_until(Done done, const char* what)
   {
@@ -298,6 +315,7 @@ private:
   milliseconds m_timeout;
   const Say& m_say;
   std::map<std::string, std::string> m_config;
+  std::size_t m_tasks = 0; // before the fix
   std::optional<connect::Halt> m_halt;
 };
 
@@ -336,17 +354,25 @@ force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, c
     say);
 }
 
+// Moves the sink past the poison: through Connect's offsets API when the worker has it (it knows
+// the connector's group, consumer.override.group.id included), else by committing the group.
 void
 skip_past(const kafka::ClientConfig& config, const CompactFixOptions& options, const Poison& poison, int64_t committed,
-          const Say& say)
+          Connector* connector, const Say& say)
 {
+  const auto next = poison.record.offset + 1;
+  if (connector && connector->alter_offset(options.topic, poison.record.partition, next)) {
+    say(fmt::format("connector {}: {} [{}] moved from @ {} to @ {} (Connect's offsets API)", options.connector,
+                    options.topic, poison.record.partition, committed, next));
+    return;
+  }
   auto group_config = config;
   group_config.set("group.id", options.group);
   group_config.set("enable.auto.commit", "false");
   kafka::Consumer consumer(group_config);
-  consumer.commit_offsets({{options.topic, poison.record.partition, poison.record.offset + 1}});
+  consumer.commit_offsets({{options.topic, poison.record.partition, next}});
   say(fmt::format("group {}: {} [{}] moved from @ {} to @ {}", options.group, options.topic, poison.record.partition,
-                  committed, poison.record.offset + 1));
+                  committed, next));
 }
 
 // The group's committed offset for the poison's partition; the skip must not jump over records
@@ -371,6 +397,25 @@ check_skip(const kafka::ClientConfig& config, const CompactFixOptions& options, 
                             options.group, position, options.topic, poison.record.partition, poison.record.offset));
   }
   return position;
+}
+
+// The park topic must exist before anything changes: a cluster that does not create topics on
+// first use (auto.create.topics.enable=false, as most production ones) would refuse the poison
+// only after the connector was halted.
+void
+check_park_topic(kafka::Producer& producer, const CompactFixOptions& options)
+{
+  try {
+    producer.partitions(options.park_topic, options.admin_timeout);
+  } catch (const KafkaError& e) {
+    if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      throw;
+    }
+    throw KafkaError(fmt::format("the park topic \"{}\" does not exist and the cluster does not create topics on "
+                                 "first use: create it, or name another with --park-topic; nothing was changed",
+                                 options.park_topic),
+                     e.code());
+  }
 }
 
 } // namespace
@@ -433,6 +478,7 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
   } else {
     committed = check_skip(config, options, poison);
   }
+  check_park_topic(producer, options);
   std::optional<Connector> connector;
   if (!options.connect_url.empty()) {
     connector.emplace(options, say);
@@ -454,11 +500,15 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
                     render_configs(configs->forcing), poison.record.offset, seconds(options.compaction_timeout),
                     render_configs(configs->saved)));
   } else {
-    say(fmt::format("plan: commit group {} at {} [{}] @ {} (now @ {})", options.group, options.topic,
-                    poison.record.partition, poison.record.offset + 1, committed));
+    say(fmt::format("plan: {} at {} [{}] @ {} (now @ {})",
+                    connector ? fmt::format("move connector {} (Connect's offsets API; without it: commit group {})",
+                                            options.connector, options.group)
+                              : fmt::format("commit group {}", options.group),
+                    options.topic, poison.record.partition, poison.record.offset + 1, committed));
   }
   if (connector) {
-    say(fmt::format("plan: resume connector {}, restart its failed tasks, wait for RUNNING (at most {})",
+    say(fmt::format("plan: resume connector {} (if paused: restart its failed tasks), wait for every task RUNNING "
+                    "(at most {})",
                     options.connector, seconds(options.connect_timeout)));
   }
   if (table && correction_row.row) {
@@ -489,7 +539,7 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
     if (configs) {
       force_compaction(config, producer, options, *configs, poison, correction, say);
     } else {
-      skip_past(config, options, poison, committed, say);
+      skip_past(config, options, poison, committed, connector ? &*connector : nullptr, say);
     }
   } catch (...) {
     if (connector) {

@@ -1,6 +1,8 @@
 #include "format/block.hpp"
 
+#include "format/paint.hpp"
 #include "util/utf8.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
@@ -10,28 +12,10 @@ namespace dlq::format {
 
 namespace {
 
-constexpr std::string_view k_bold = "\x1b[1m";
-constexpr std::string_view k_red = "\x1b[31m";
-constexpr std::string_view k_dim = "\x1b[2m";
-constexpr std::string_view k_reset = "\x1b[0m";
+using util::visible;
 
-class Painter
-{
-public:
-  explicit Painter(bool enabled) : m_enabled(enabled) {}
-  std::string operator()(std::string_view style, std::string_view text) const
-  {
-    if (!m_enabled) {
-      return std::string(text);
-    }
-    return fmt::format("{}{}{}", style, text, k_reset);
-  }
-
-private:
-  bool m_enabled;
-};
-
-// Text shown as is (cut at `limit` bytes on a character boundary), binary as hex.
+// Text shown with its control characters escaped (util::visible; cut at `limit` bytes on a
+// character boundary), binary as hex.
 std::string
 show_bytes(const record::Bytes& bytes, size_t limit)
 {
@@ -48,19 +32,19 @@ show_bytes(const record::Bytes& bytes, size_t limit)
     return fmt::format("(binary, {} bytes) {}{}", data.size(), hex, shown < data.size() ? "…" : "");
   }
   if (data.size() <= limit) {
-    return data;
+    return visible(data);
   }
   size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(data[cut]) & 0xC0) == 0x80) {
     --cut; // do not split a UTF-8 sequence
   }
-  return fmt::format("{}… ({} bytes)", std::string_view(data).substr(0, cut), data.size());
+  return fmt::format("{}… ({} bytes)", visible(std::string_view(data).substr(0, cut)), data.size());
 }
 
 std::string
 describe_origin(const OriginalLocation& original)
 {
-  std::string text = original.topic.value_or("?");
+  std::string text = original.topic ? visible(*original.topic) : "?";
   if (original.partition) {
     text += fmt::format(" [{}]", *original.partition);
   }
@@ -71,7 +55,7 @@ describe_origin(const OriginalLocation& original)
     text += fmt::format("  {}", format_timestamp(*original.timestamp));
   }
   if (original.group) {
-    text += fmt::format("  group {}", *original.group);
+    text += fmt::format("  group {}", visible(*original.group));
   }
   return text;
 }
@@ -94,8 +78,17 @@ append_stacktrace(std::string& out, const std::string& trace, const BlockOptions
       out += fmt::format("           … {} more lines (--stacktrace shows all)\n", rest + (trace.back() == '\n' ? 0 : 1));
       return;
     }
+    // Java indents its frames with a tab: two spaces read the same and move no cursor.
+    auto line = std::string_view(trace).substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
     out += "           ";
-    out.append(trace, start, end - start);
+    while (!line.empty() && line.front() == '\t') {
+      out += "  ";
+      line.remove_prefix(1);
+    }
+    util::append_visible(out, line);
     out.push_back('\n');
     ++lines;
     start = end + 1;
@@ -119,7 +112,7 @@ void
 render_block(std::string& out, const record::Record& record, const ErrorContext* error, const BlockOptions& options)
 {
   const Painter paint(options.color);
-  out += paint(k_bold, fmt::format("{} [{}] @ {}", record.topic, record.partition, record.offset));
+  out += paint(k_bold, fmt::format("{} [{}] @ {}", visible(record.topic), record.partition, record.offset));
   if (record.timestamp >= 0) {
     out += fmt::format("  {}", format_timestamp(record.timestamp));
   }
@@ -133,9 +126,9 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
     const auto& exception = error->exception;
     const auto& key_exception = error->key_exception;
     const auto headline_of = [](const ExceptionInfo& e) {
-      std::string headline = e.class_name.value_or("(exception class not given)");
+      std::string headline = e.class_name ? visible(*e.class_name) : "(exception class not given)";
       if (e.message) {
-        headline += ": " + *e.message;
+        headline += ": " + visible(*e.message);
       }
       return headline;
     };
@@ -148,13 +141,13 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
       out += fmt::format("  key error: {}\n", paint(k_red, headline_of(key_exception)));
     }
     if (exception.cause_class || exception.cause_message) {
-      out += fmt::format("  cause:   {}{}\n", exception.cause_class.value_or(""),
-                         exception.cause_message ? ": " + *exception.cause_message : "");
+      out += fmt::format("  cause:   {}{}\n", visible(exception.cause_class.value_or("")),
+                         exception.cause_message ? ": " + visible(*exception.cause_message) : "");
     }
     out += fmt::format("  origin:  {}\n", describe_origin(error->original));
     if (error->stage || error->connector || error->task) {
-      out += fmt::format("  stage:   {}{}{}\n", error->stage.value_or("-"),
-                         error->connector ? "  connector " + *error->connector : "",
+      out += fmt::format("  stage:   {}{}{}\n", visible(error->stage.value_or("-")),
+                         error->connector ? "  connector " + visible(*error->connector) : "",
                          error->task ? fmt::format("  task {}", *error->task) : "");
     }
     if (error->attempts) {
@@ -163,12 +156,12 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
     if (!error->history.empty()) {
       std::string layers;
       for (const auto& layer : error->history) {
-        layers += (layers.empty() ? "" : ", ") + layer;
+        layers += (layers.empty() ? "" : ", ") + visible(layer);
       }
       out += fmt::format("  earlier: {}\n", layers);
     }
     for (const auto& bad : error->malformed) {
-      out += fmt::format("  malformed: {}: {} ({})\n", bad.name, bad.reason, bad.hex);
+      out += fmt::format("  malformed: {}: {} ({})\n", visible(bad.name), visible(bad.reason), visible(bad.hex));
     }
     if (exception.stacktrace && !exception.stacktrace->empty()) {
       out += "  stacktrace:\n";

@@ -13,6 +13,7 @@ using QueuePtr = std::unique_ptr<rd_kafka_queue_t, CDeleter<rd_kafka_queue_destr
 using EventPtr = std::unique_ptr<rd_kafka_event_t, CDeleter<rd_kafka_event_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, CDeleter<rd_kafka_AdminOptions_destroy>>;
 using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, CDeleter<rd_kafka_ConfigResource_destroy>>;
+using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, CDeleter<rd_kafka_NewTopic_destroy>>;
 
 AdminOptionsPtr
 make_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, milliseconds timeout)
@@ -115,6 +116,34 @@ alter_topic_configs(Client& client, const std::string& topic, const std::map<std
   size_t count = 0;
   const auto** altered = rd_kafka_AlterConfigs_result_resources(result, &count);
   single_resource(altered, count, what);
+}
+
+void
+create_topic(Client& client, const std::string& topic, int partitions, int replication, milliseconds timeout)
+{
+  const auto what = fmt::format("create topic \"{}\"", topic);
+  rd_kafka_t* rk = client.handle();
+  char error[256] = {};
+  NewTopicPtr new_topic(rd_kafka_NewTopic_new(topic.c_str(), partitions, replication, error, sizeof error));
+  if (!new_topic) {
+    throw KafkaError(fmt::format("{}: {}", what, error));
+  }
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  auto options = make_options(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout);
+  rd_kafka_NewTopic_t* topics[] = {new_topic.get()};
+  rd_kafka_CreateTopics(rk, topics, 1, options.get(), queue.get());
+
+  const auto event = wait_result(queue.get(), timeout, what);
+  const auto* result = rd_kafka_event_CreateTopics_result(event.get());
+  size_t count = 0;
+  const auto** created = rd_kafka_CreateTopics_result_topics(result, &count);
+  if (count != 1) {
+    throw KafkaError(fmt::format("{}: the broker answered {} topics", what, count));
+  }
+  if (const auto err = rd_kafka_topic_result_error(created[0]); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* text = rd_kafka_topic_result_error_string(created[0]);
+    throw KafkaError(fmt::format("{}: {}", what, text != nullptr ? text : rd_kafka_err2str(err)), err);
+  }
 }
 
 } // namespace dlq::kafka

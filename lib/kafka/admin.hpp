@@ -1,6 +1,7 @@
 #pragma once
 
-// The two admin calls compact-fix needs: a topic's configs, and setting them. librdkafka 2.0.2
+// The admin calls compact-fix needs: a topic's configs, and setting them; and creating a topic
+// (the real-Kafka tests). librdkafka 2.0.2
 // has only the non-incremental AlterConfigs, which resets every config it is not sent, so the
 // caller always sends the complete set of the topic's dynamic configs (src/rdkafka.h, "Admin API").
 
@@ -30,5 +31,9 @@ std::vector<ConfigEntry> describe_topic_configs(Client& client, const std::strin
 // the broker's default). Throws KafkaError on failure.
 void alter_topic_configs(Client& client, const std::string& topic, const std::map<std::string, std::string>& configs,
                          milliseconds timeout);
+
+// CreateTopics: `topic` with `partitions` partitions of `replication` replicas each. Returns
+// once the controller has created it. Throws KafkaError on failure (one that exists included).
+void create_topic(Client& client, const std::string& topic, int partitions, int replication, milliseconds timeout);
 
 } // namespace dlq::kafka

@@ -1,10 +1,15 @@
 #include "kafka/config.hpp"
 
 #include "error.hpp"
+#include "util/output.hpp"
+#include "util/redact.hpp"
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace dlq::kafka {
@@ -27,7 +32,11 @@ log_cb(const rd_kafka_t* rk, int level, const char* facility, const char* messag
 {
   const auto* events = static_cast<const ClientEvents*>(rd_kafka_opaque(rk));
   if (events != nullptr && events->verbosity > 0) {
-    fmt::print(stderr, "dlqcat: librdkafka: {} {}: {}\n", level, facility, message);
+    // On librdkafka's threads: nothing here may throw (a closed stderr included).
+    try {
+      util::write_stderr(fmt::format("dlqcat: librdkafka: {} {}: {}\n", level, facility, message));
+    } catch (...) {
+    }
   }
 }
 
@@ -42,7 +51,11 @@ error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque)
     events->fatal_error = rd_kafka_fatal_error(rk, fatal_reason, sizeof(fatal_reason));
   }
   if (events->verbosity > 0) {
-    fmt::print(stderr, "dlqcat: librdkafka error: {}: {}\n", rd_kafka_err2str(rd_kafka_resp_err_t(err)), reason);
+    try {
+      util::write_stderr(
+        fmt::format("dlqcat: librdkafka error: {}: {}\n", rd_kafka_err2str(rd_kafka_resp_err_t(err)), reason));
+    } catch (...) {
+    }
   }
 }
 
@@ -70,7 +83,7 @@ parse_property(std::string_view text, std::string_view option)
 {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
-    throw UsageError(fmt::format("{}: expected name=value, got \"{}\"", option, text));
+    throw UsageError(fmt::format("{}: expected name=value, got \"{}\"", option, util::redact_argument(text)));
   }
   return {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
@@ -78,6 +91,10 @@ parse_property(std::string_view text, std::string_view option)
 std::vector<std::pair<std::string, std::string>>
 read_properties_file(const std::string& path)
 {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw UsageError(fmt::format("-F: \"{}\" is a directory, not a properties file", path));
+  }
   std::ifstream in(path);
   if (!in) {
     throw IoError(fmt::format("-F: cannot read \"{}\"", path));
@@ -100,15 +117,44 @@ read_properties_file(const std::string& path)
   return result;
 }
 
-bool
-is_secret_property(std::string_view name) noexcept
+namespace {
+
+std::string
+lower_trimmed(std::string_view text)
 {
-  for (const std::string_view marker : {"password", "secret", "key.pem", "token", "sasl.jaas", "credentials"}) {
-    if (name.find(marker) != std::string_view::npos) {
-      return true;
+  std::string out;
+  for (const char c : text) {
+    if (c != ' ' && c != '\t') {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
   }
-  return false;
+  return out;
+}
+
+} // namespace
+
+void
+require_acknowledged_delivery(const ClientConfig& config, std::string_view command)
+{
+  // librdkafka's names: acks is an alias of the topic property request.required.acks.
+  for (const std::string_view name : {"acks", "request.required.acks"}) {
+    if (const auto* value = config.find(name)) {
+      const auto acks = lower_trimmed(*value);
+      if (acks != "all" && acks != "-1") {
+        throw UsageError(fmt::format("{}={}: {} needs acks=all (-1): it counts a record as delivered, and commits its "
+                                     "source offset, only once every in-sync replica has it",
+                                     name, *value, command));
+      }
+    }
+  }
+  if (const auto* value = config.find("enable.idempotence")) {
+    const auto idempotence = lower_trimmed(*value);
+    if (idempotence != "true" && idempotence != "t" && idempotence != "1") {
+      throw UsageError(fmt::format("enable.idempotence={}: {} needs the idempotent producer, so that a retried "
+                                   "record is written once and in order",
+                                   *value, command));
+    }
+  }
 }
 
 ConfPtr
@@ -119,7 +165,7 @@ make_conf(const ClientConfig& config, ClientEvents& events)
   for (const auto& [name, value] : config.properties) {
     if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
       // librdkafka's message may quote the value; never echo secrets.
-      throw UsageError(is_secret_property(name) ? fmt::format("-X: invalid value for {}", name)
+      throw UsageError(util::is_secret_name(name) ? fmt::format("-X: invalid value for {}", name)
                                                 : fmt::format("-X: {}", errstr));
     }
   }

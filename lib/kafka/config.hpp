@@ -22,15 +22,21 @@ struct ClientConfig
   const std::string* find(std::string_view name) const noexcept;
 };
 
-// Parses "name=value" (-X). Throws UsageError `-X: expected name=value, got "..."`.
+// Parses "name=value" (-X). Throws UsageError `-X: expected name=value, got "..."`, quoting no
+// more than the leading name (util::redact_argument): `-X sasl.password:S3cr3t` is a typo
+// away from a secret.
 std::pair<std::string, std::string> parse_property(std::string_view text, std::string_view option);
 
 // Reads a Java-style properties file: name=value lines, '#' or '!' comments, blank lines.
-// Throws IoError when unreadable, UsageError on a line without '='.
+// Throws IoError when unreadable, UsageError on a line without '=' or for a directory.
 std::vector<std::pair<std::string, std::string>> read_properties_file(const std::string& path);
 
-// True for properties whose values must never be echoed (passwords, keys, tokens).
-bool is_secret_property(std::string_view name) noexcept;
+// replay, park and compact-fix count a record as moved only once the cluster acknowledged it
+// (and commit its source offset then): a producer setting that makes acknowledgements
+// meaningless would turn lost records into "replayed". Throws UsageError naming the property
+// when acks (or request.required.acks) is anything but all / -1, or enable.idempotence is false.
+// `command` names the command in the message.
+void require_acknowledged_delivery(const ClientConfig& config, std::string_view command);
 
 // What the client's callbacks learned; read by the thread that polls.
 struct ClientEvents

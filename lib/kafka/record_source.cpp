@@ -380,7 +380,7 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
       continue;
     }
     m_assigned.push_back(key);
-    // s@ is resolved only in assigned mode; a group starts from its committed offsets then.
+    // s@: a placeholder here, replaced by start_from_timestamp below.
     tp.offset = to_librdkafka_offset(m_options.start).value_or(RD_KAFKA_OFFSET_STORED);
     const auto it = m_snapshot.find(key);
     if (it != m_snapshot.end() && m_options.start.kind != OffsetSpec::Kind::Stored) {
@@ -396,7 +396,16 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
   if (!assigned) {
     return;
   }
-  auto starts = start_from_committed(partitions);
+  std::vector<StartPosition> starts;
+  if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
+    start_from_timestamp(partitions);
+    for (int i = 0; i < partitions.cnt; ++i) {
+      const auto& tp = partitions.elems[i];
+      starts.push_back({tp.topic, tp.partition, tp.offset >= 0 ? std::optional<int64_t>(tp.offset) : std::nullopt, {}, {}});
+    }
+  } else {
+    starts = start_from_committed(partitions);
+  }
   if (m_options.on_assign) {
     m_options.on_assign(starts);
   }
@@ -473,6 +482,26 @@ RecordSource::start_from_committed(rd_kafka_topic_partition_list_t& partitions)
     // Inside librdkafka's callback: what is not resolved, librdkafka looks up itself.
   }
   return starts;
+}
+
+// -o s@MS in a group: like the other explicit starts, each assigned partition starts at the
+// offset for MS (offsets by timestamp), not at the group's commit. (It started at the commit,
+// or the beginning without one: real Kafka showed `replay -o s@` replaying everything.)
+void
+RecordSource::start_from_timestamp(rd_kafka_topic_partition_list_t& partitions) noexcept
+{
+  PartitionsPtr list(rd_kafka_topic_partition_list_new(partitions.cnt));
+  for (int i = 0; i < partitions.cnt; ++i) {
+    rd_kafka_topic_partition_list_add(list.get(), partitions.elems[i].topic, partitions.elems[i].partition)->offset =
+      m_options.start.value;
+  }
+  if (rd_kafka_offsets_for_times(m_consumer->handle(), list.get(), static_cast<int>(k_connect_timeout.count()))
+      != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return; // inside librdkafka's callback: the partitions start from their commits instead
+  }
+  for (int i = 0; i < partitions.cnt; ++i) {
+    partitions.elems[i].offset = list->elems[i].offset; // -1 (end) when no record is that new
+  }
 }
 
 bool

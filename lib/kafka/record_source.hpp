@@ -158,6 +158,7 @@ private:
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
   std::vector<StartPosition> start_from_committed(rd_kafka_topic_partition_list_t& partitions);
   std::vector<StartPosition> assigned_starts(const std::vector<TopicPartition>& partitions);
+  void start_from_timestamp(rd_kafka_topic_partition_list_t& partitions) noexcept;
   bool finished();
   bool rest_of_group_done();
   bool joins_group() const noexcept { return m_options.group && m_options.join_group && m_options.partitions.empty(); }

@@ -2,12 +2,16 @@
 
 #include "error.hpp"
 #include "util/base64.hpp"
+#include "util/json_scan.hpp"
 #include "util/json_writer.hpp"
+#include "util/utf8.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <limits>
+#include <vector>
 
 namespace dlq::record {
 
@@ -57,7 +61,7 @@ append_json_line(std::string& out, const Record& record, const ErrorContext* err
   for (const auto& header : record.headers) {
     line.raw(first ? "{\"name\":" : ",{\"name\":");
     first = false;
-    line.string(header.name);
+    line.bytes(header.name); // a name a producer wrote in bytes that are not UTF-8: base64
     line.raw(",\"value\":");
     line.bytes(header.value);
     line.raw('}');
@@ -77,6 +81,55 @@ fail(const std::string& what)
 {
   throw UsageError(what);
 }
+
+// A JSON string for messages; bytes that are not UTF-8 (read leniently) shown as \ufffd.
+std::string
+quoted(const json& node)
+{
+  return node.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Builds an nlohmann tree from util::scan_json's events, so that a line is read with the
+// scanner's limits (nesting depth) and leniency (string bytes that are not UTF-8, as kcat -J
+// writes binary keys and header values raw, are kept as they are; nlohmann's parser refuses
+// them), and then interpreted exactly as before.
+class TreeBuilder : public util::JsonEvents
+{
+public:
+  json root;
+
+  void null() override { put(json(nullptr)); }
+  void boolean(bool value) override { put(json(value)); }
+  void number_integer(int64_t value) override { put(json(value)); }
+  void number_unsigned(uint64_t value) override { put(json(value)); }
+  void number_float(std::string_view text) override { put(json(std::strtod(std::string(text).c_str(), nullptr))); }
+  void string(std::string& value) override { put(json(std::move(value))); }
+  void key(std::string& name) override { m_key = std::move(name); }
+  void start_object() override { m_open.push_back(put(json(json::value_t::object))); }
+  void start_array() override { m_open.push_back(put(json(json::value_t::array))); }
+  void end_object() override { m_open.pop_back(); }
+  void end_array() override { m_open.pop_back(); }
+
+private:
+  json* put(json value)
+  {
+    if (m_open.empty()) {
+      root = std::move(value);
+      return &root;
+    }
+    json& parent = *m_open.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    json& member = parent[m_key]; // a repeated name: the last value wins, as in json::parse
+    member = std::move(value);
+    return &member;
+  }
+
+  std::vector<json*> m_open; // the containers being filled; their addresses are stable
+  std::string m_key;
+};
 
 Bytes
 bytes_from(const json& node, std::string_view field)
@@ -106,7 +159,7 @@ int_from(const json& node, std::string_view field)
   }
   const auto value = node.get<int64_t>();
   if (node.is_number_unsigned() && node.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
-    fail(fmt::format("\"{}\": {} is out of range", field, node.dump()));
+    fail(fmt::format("\"{}\": {} is out of range", field, quoted(node)));
   }
   if (value < std::numeric_limits<Int>::min() || value > std::numeric_limits<Int>::max()) {
     fail(fmt::format("\"{}\": {} is out of range", field, value));
@@ -114,13 +167,29 @@ int_from(const json& node, std::string_view field)
   return static_cast<Int>(value);
 }
 
+// Names (topic, header names, timestamp types) must be text even where a line is read leniently.
 std::string
 string_from(const json& node, std::string_view field)
 {
   if (!node.is_string()) {
     fail(fmt::format("\"{}\": expected a string", field));
   }
+  if (!util::is_valid_utf8(node.get_ref<const std::string&>())) {
+    fail(fmt::format("\"{}\": not UTF-8", field));
+  }
   return node.get<std::string>();
+}
+
+// A header name: a string (of any bytes, as kcat writes them), or {"base64": ...} (as dlqcat
+// writes a name that is not UTF-8).
+std::string
+name_from(const json& node, std::string_view field)
+{
+  auto bytes = node.is_null() ? std::nullopt : bytes_from(node, field);
+  if (!bytes) {
+    fail(fmt::format("\"{}\": expected a string or {{\"base64\": ...}}", field));
+  }
+  return std::move(*bytes);
 }
 
 void
@@ -135,7 +204,7 @@ read_dlqcat_headers(const json& node, Record& record)
       fail("\"headers\": expected an array of {\"name\": ..., \"value\": ...}");
     }
     Header header;
-    header.name = string_from(item["name"], "headers[].name");
+    header.name = name_from(item["name"], "headers[].name");
     header.value = item.contains("value") ? bytes_from(item["value"], "headers[].value") : std::nullopt;
     record.headers.push_back(std::move(header));
   }
@@ -149,7 +218,7 @@ read_kcat_headers(const json& node, Record& record)
     fail("\"headers\": expected kcat's flat [name, value, ...] array");
   }
   for (size_t i = 0; i < node.size(); i += 2) {
-    record.headers.push_back({string_from(node[i], "headers[]"), bytes_from(node[i + 1], "headers[]")});
+    record.headers.push_back({name_from(node[i], "headers[]"), bytes_from(node[i + 1], "headers[]")});
   }
 }
 
@@ -158,16 +227,12 @@ read_kcat_headers(const json& node, Record& record)
 Record
 parse_json_line(std::string_view line)
 {
-  json doc;
-  try {
-    doc = json::parse(line);
-  } catch (const json::exception& e) {
-    // nlohmann's what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...";
-    // a number too large for a double is an out_of_range.406 (found by fuzz/fuzz_json_line).
-    std::string_view what = e.what();
-    const auto pos = what.find("] ");
-    fail(fmt::format("invalid JSON: {}", pos == std::string_view::npos ? what : what.substr(pos + 2)));
+  TreeBuilder builder;
+  const auto scanned = util::scan_json(line, builder, {.raw_bytes_in_strings = true});
+  if (!scanned) {
+    fail(fmt::format("invalid JSON at column {}: {}", scanned.offset + 1, scanned.problem));
   }
+  const json& doc = builder.root;
   if (!doc.is_object()) {
     fail("invalid JSON record: expected an object");
   }
@@ -178,14 +243,22 @@ parse_json_line(std::string_view line)
       record.topic = node.is_null() ? std::string() : string_from(node, name);
     } else if (name == "partition") {
       record.partition = node.is_null() ? -1 : int_from<int32_t>(node, name);
+      if (record.partition < -1) {
+        fail(fmt::format("\"{}\": {} is out of range (a partition is 0 or more; -1 or null: the partitioner's choice)",
+                         name, record.partition));
+      }
     } else if (name == "offset") {
       record.offset = node.is_null() ? -1 : int_from<int64_t>(node, name);
     } else if (name == "timestamp" || name == "ts") {
       record.timestamp = node.is_null() ? -1 : int_from<int64_t>(node, name);
+      if (record.timestamp < -1) {
+        fail(fmt::format("\"{}\": {} is out of range (milliseconds since the epoch; -1 or null: none)", name,
+                         record.timestamp));
+      }
     } else if (name == "timestamp_type" || name == "tstype") {
       const auto type = timestamp_type_from_string(string_from(node, name));
       if (!type) {
-        fail(fmt::format("\"{}\": unknown timestamp type {}", name, node.dump()));
+        fail(fmt::format("\"{}\": unknown timestamp type {}", name, quoted(node)));
       }
       record.timestamp_type = *type;
     } else if (name == "key") {

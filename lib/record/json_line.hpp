@@ -17,8 +17,11 @@ void append_json_line(std::string& out, const Record& record, const ErrorContext
                       ErrorJsonOptions error_options = {});
 
 // Parses one line, in dlqcat's form or kcat's -J form ("payload", flat "headers" array, "ts").
-// Fields that are absent keep Record's defaults. Throws UsageError describing the problem
-// (invalid JSON, invalid UTF-8, a field of the wrong type, bad base64).
+// Fields that are absent keep Record's defaults. Strings are read leniently: bytes in them that
+// are not UTF-8 are taken as they are (kcat -J writes binary keys and header values raw), so
+// they come back as those bytes. Throws UsageError describing the problem (invalid JSON with
+// its column, JSON nested deeper than util::k_max_json_depth, a field of the wrong type, a
+// partition or timestamp below -1, bad base64).
 Record parse_json_line(std::string_view line);
 
 } // namespace dlq::record

@@ -3,6 +3,7 @@
 #include "dialect/dialect.hpp"
 #include "format/block.hpp"
 #include "kafka/topic_name.hpp"
+#include "util/json_scan.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,9 @@ update_json_header_types(std::vector<record::Header>& headers, std::string_view 
   for (auto& header : headers) {
     if (header.name != "spring_json_header_types" || !header.value) {
       continue;
+    }
+    if (util::json_nests_deeper_than(*header.value)) {
+      return; // not a map of names to types: not ours to repair (and dump() would recurse)
     }
     auto types = nlohmann::json::parse(*header.value, nullptr, false);
     if (!types.is_object()) {
@@ -154,8 +158,13 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Counter
   out.key = dead_letter.key;
   out.value = dead_letter.value;
   if (policy.unwrap) {
-    if (auto inner = dialect::unwrap_envelope(dead_letter)) {
+    std::string problem;
+    if (auto inner = dialect::unwrap_envelope(dead_letter, &problem)) {
       out.value = std::move(*inner);
+    } else if (!problem.empty()) {
+      decision.action = Action::Skip;
+      decision.reason = "--unwrap: " + problem;
+      return;
     }
   }
   out.partition = -1;

@@ -9,6 +9,7 @@
 #include "retry/token_bucket.hpp"
 #include "util/interrupt.hpp"
 #include "util/json_writer.hpp"
+#include "util/visible.hpp"
 
 #include <fmt/core.h>
 
@@ -884,7 +885,8 @@ render_plan(const ReplayStats& stats)
       out += "    (none)\n";
     }
     for (const auto& [name, count] : counts) {
-      out += fmt::format("    {:>7}  {}\n", count, name);
+      // Topics and exception classes come from the records: escaped for the terminal.
+      out += fmt::format("    {:>7}  {}\n", count, util::visible(name));
     }
   };
   section("by target topic", stats.by_target);

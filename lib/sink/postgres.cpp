@@ -1,11 +1,10 @@
 #include "sink/postgres.hpp"
 
 #include "error.hpp"
+#include "util/redact.hpp"
 
 #include <fmt/core.h>
 #include <pqxx/pqxx>
-
-#include <regex>
 
 namespace dlq::sink {
 
@@ -25,6 +24,15 @@ primary_message(const std::string& what)
   return first == std::string::npos ? line : line.substr(first);
 }
 
+// libpq quotes parts of a connection string it cannot parse, the password's included (a bad
+// %-escape, an unclosed '[', a host read from after an '@' in the password): redacted as the
+// URL itself is.
+std::string
+describe_failure(const std::string& url, const std::exception& e)
+{
+  return fmt::format("PostgreSQL {}: {}", util::redact_uri(url), util::redact_message(primary_message(e.what()), url));
+}
+
 std::unique_ptr<pqxx::connection>
 connect(const std::string& url)
 {
@@ -34,7 +42,7 @@ connect(const std::string& url)
     connection->set_variable("standard_conforming_strings", "on");
     return connection;
   } catch (const std::exception& e) {
-    throw DatabaseError(fmt::format("PostgreSQL {}: {}", redact_url(url), primary_message(e.what())));
+    throw DatabaseError(describe_failure(url, e));
   }
 }
 
@@ -85,6 +93,9 @@ PostgresTable::~PostgresTable() = default;
 std::optional<Refusal>
 PostgresTable::try_row(const Row& row)
 {
+  if (auto refusal = unstorable(row)) {
+    return refusal; // libpq cannot even send it: a statement is a C string
+  }
   const auto sql = upsert_sql(m_table, row, m_keys);
   try {
     pqxx::subtransaction savepoint(*m_session->trial, "dlqcat-row");
@@ -92,7 +103,7 @@ PostgresTable::try_row(const Row& row)
     savepoint.commit(); // RELEASE SAVEPOINT: later rows see this one, as they would in the sink
     return std::nullopt;
   } catch (const pqxx::broken_connection& e) {
-    throw DatabaseError(fmt::format("PostgreSQL {}: {}", redact_url(m_url), primary_message(e.what())));
+    throw DatabaseError(describe_failure(m_url, e));
   } catch (const pqxx::sql_error& e) {
     return Refusal{primary_message(e.what()), e.sqlstate()};
   }
@@ -112,14 +123,21 @@ PostgresTable::holds(const Row& row)
   }
 }
 
-std::string
-redact_url(const std::string& url)
+std::optional<Refusal>
+unstorable(const Row& row)
 {
-  // URI: scheme://user:password@host...   key=value: password=secret
-  static const std::regex uri_password(R"(^([a-z]+://[^:/@]*:)[^@]*@)");
-  static const std::regex keyword_password(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+))");
-  auto out = std::regex_replace(url, uri_password, "$1***@");
-  return std::regex_replace(out, keyword_password, "$1***");
+  for (const auto& column : row) {
+    const bool in_name = column.name.find('\0') != std::string::npos;
+    if (in_name || (column.text && column.text->find('\0') != std::string::npos)) {
+      // What PostgreSQL answers the JDBC sink for a NUL in text input (SQLSTATE 22021,
+      // character_not_in_repertoire; confluentinc/kafka-connect-jdbc issue 1216).
+      return Refusal{fmt::format("invalid byte sequence for encoding \"UTF8\": 0x00 (a NUL byte in the {} of column "
+                                 "\"{}\")",
+                                 in_name ? "name" : "value", column.name),
+                     "22021"};
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace dlq::sink

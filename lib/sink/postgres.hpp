@@ -46,7 +46,8 @@ private:
   std::unique_ptr<Session> m_session;
 };
 
-// The password of a libpq URI or key=value string replaced by "***", for messages and plans.
-std::string redact_url(const std::string& url);
+// The refusal PostgreSQL gives a row it cannot store whatever the table: a NUL byte in a text
+// value or a column name (text cannot hold one); std::nullopt otherwise.
+std::optional<Refusal> unstorable(const Row& row);
 
 } // namespace dlq::sink

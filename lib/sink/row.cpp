@@ -1,6 +1,7 @@
 #include "sink/row.hpp"
 
 #include "error.hpp"
+#include "util/json_scan.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,11 @@ row_from_value(const record::Bytes& value)
 {
   if (!value) {
     return {std::nullopt, "a tombstone (null value)"};
+  }
+  // Nested objects become their JSON text through dump(), which recurses: a value deeper than a
+  // Java converter reads (Jackson's limit) is refused before it is parsed.
+  if (util::json_nests_deeper_than(*value)) {
+    return {std::nullopt, fmt::format("JSON nested deeper than {} levels", util::k_max_json_depth), true};
   }
   // ordered_json keeps the fields in the record's order, so that the SQL reads like the record.
   const auto document = json::parse(*value, nullptr, false);

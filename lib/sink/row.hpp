@@ -29,12 +29,14 @@ using Row = std::vector<Column>;
 struct RowResult
 {
   std::optional<Row> row;
-  std::string why_not; // when there is no row: why the record maps to none
+  std::string why_not;    // when there is no row: why the record maps to none
+  bool too_deep = false;  // no row because its JSON nests deeper than util::k_max_json_depth
 };
 
 // The row a record value maps to. No row for a null value (a tombstone: a delete, if the sink
-// allows it) or a value that is not a JSON object (the converter's error, which Connect's DLQ
-// handles, not the sink). Nested objects and arrays become their JSON text.
+// allows it), a value that is not a JSON object, or one nested deeper than a Java converter
+// reads (the converter's error, which Connect's DLQ handles, not the sink). Nested objects and
+// arrays become their JSON text.
 RowResult row_from_value(const record::Bytes& value);
 
 // "person" -> "\"person\"", "public.person" -> "\"public\".\"person\"".

@@ -17,8 +17,22 @@ namespace {
 class Scanner
 {
 public:
-  Scanner(std::string_view text, JsonEvents& events) : m_text(text), m_events(events) {}
+  Scanner(std::string_view text, JsonEvents& events, const JsonScanOptions& options)
+    : m_text(text),
+      m_events(events),
+      m_options(options)
+  {
+  }
 
+  JsonScanResult result()
+  {
+    if (run()) {
+      return {true, 0, {}};
+    }
+    return {false, m_at, m_problem != nullptr ? m_problem : "invalid JSON"};
+  }
+
+private:
   bool run()
   {
     if (m_text.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -31,35 +45,55 @@ public:
       if (expect_value) {
         const auto read = value();
         if (read == Read::Failed) {
-          return false;
+          return false; // value() said why
         }
         expect_value = read == Read::Opened;
         continue;
       }
       if (m_open.empty()) {
         // As nlohmann, whose lexer takes a NUL byte for the end of the input.
-        return m_at == m_text.size() || m_text[m_at] == '\0';
+        return m_at == m_text.size() || m_text[m_at] == '\0' || fail("unexpected text after the value");
       }
       if (m_at == m_text.size()) {
-        return false;
+        return fail("unexpected end of input");
       }
-      const char c = m_text[m_at++];
+      const char c = m_text[m_at];
       const bool in_object = m_open.back() == '{';
       if (c == ',') {
+        ++m_at;
         if (in_object && !member_key()) {
           return false;
         }
         expect_value = true;
       } else if (c == (in_object ? '}' : ']')) {
+        ++m_at;
         m_open.pop_back();
         in_object ? m_events.end_object() : m_events.end_array();
       } else {
-        return false;
+        return fail(in_object ? "expected ',' or '}'" : "expected ',' or ']'");
       }
     }
   }
 
-private:
+  // Records why reading stopped (at m_at); false, for `return fail(...)`.
+  bool fail(const char* problem)
+  {
+    if (m_problem == nullptr) {
+      m_problem = problem;
+    }
+    return false;
+  }
+
+  // Before opening an array or object: refuses one level too many.
+  bool may_open()
+  {
+    if (m_open.size() >= m_options.max_depth) {
+      m_depth_problem = "nested deeper than " + std::to_string(m_options.max_depth) + " levels";
+      return fail(m_depth_problem.c_str());
+    }
+    return true;
+  }
+
   void skip_space()
   {
     while (m_at < m_text.size() &&
@@ -75,11 +109,15 @@ private:
   Read value()
   {
     if (m_at == m_text.size()) {
+      fail("unexpected end of input");
       return Read::Failed;
     }
     const auto done = [](bool ok) { return ok ? Read::Complete : Read::Failed; };
     switch (m_text[m_at]) {
     case '{':
+      if (!may_open()) {
+        return Read::Failed;
+      }
       ++m_at;
       m_events.start_object();
       skip_space();
@@ -91,6 +129,9 @@ private:
       m_open.push_back('{');
       return member_key() ? Read::Opened : Read::Failed;
     case '[':
+      if (!may_open()) {
+        return Read::Failed;
+      }
       ++m_at;
       m_events.start_array();
       skip_space();
@@ -114,8 +155,12 @@ private:
       return done(literal("false") && (m_events.boolean(false), true));
     case 'n':
       return done(literal("null") && (m_events.null(), true));
-    default:
+    case '-':
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
       return done(number());
+    default:
+      fail("unexpected character");
+      return Read::Failed;
     }
   }
 
@@ -124,13 +169,19 @@ private:
   {
     skip_space();
     m_keep = true;
-    if (m_at == m_text.size() || m_text[m_at] != '"' || !string()) {
+    if (m_at == m_text.size()) {
+      return fail("unexpected end of input");
+    }
+    if (m_text[m_at] != '"') {
+      return fail("expected a member name");
+    }
+    if (!string()) {
       return false;
     }
     m_events.key(m_buffer);
     skip_space();
     if (m_at == m_text.size() || m_text[m_at] != ':') {
-      return false;
+      return fail("expected ':'");
     }
     ++m_at;
     return true;
@@ -139,7 +190,7 @@ private:
   bool literal(std::string_view word)
   {
     if (m_text.substr(m_at, word.size()) != word) {
-      return false;
+      return fail("unexpected character");
     }
     m_at += word.size();
     return true;
@@ -162,13 +213,13 @@ private:
   bool hex4(uint32_t& out)
   {
     if (m_text.size() - m_at < 4) {
-      return false;
+      return fail("invalid \\u escape");
     }
     out = 0;
     for (int i = 0; i < 4; ++i) {
       const int d = hex_digit(m_text[m_at++]);
       if (d < 0) {
-        return false;
+        return fail("invalid \\u escape");
       }
       out = out * 16 + static_cast<uint32_t>(d);
     }
@@ -185,16 +236,19 @@ private:
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       uint32_t low = 0;
       if (m_text.substr(m_at, 2) != "\\u") {
-        return false;
+        return fail("a high surrogate without its low one");
       }
       m_at += 2;
-      if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) {
+      if (!hex4(low)) {
         return false;
+      }
+      if (low < 0xDC00 || low > 0xDFFF) {
+        return fail("a high surrogate without its low one");
       }
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
       return true;
     }
-    return cp < 0xDC00 || cp > 0xDFFF;
+    return (cp < 0xDC00 || cp > 0xDFFF) || fail("a low surrogate without its high one");
   }
 
   void append_utf8(uint32_t cp)
@@ -230,6 +284,23 @@ private:
     }
   }
 
+  // At a stop inside a string (skip_plain()): true at a quote, or at a backslash with the
+  // escape's next byte there (m_at is left on the stop); else says why the string ends badly.
+  bool string_goes_on()
+  {
+    if (m_at == m_text.size()) {
+      return fail("unexpected end of input in a string");
+    }
+    const char c = m_text[m_at];
+    if (c == '"') {
+      return true;
+    }
+    if (c != '\\') {
+      return fail("a control character in a string (it must be escaped)");
+    }
+    return m_at + 1 < m_text.size() || fail("unexpected end of input in a string");
+  }
+
   // A string starting at the opening quote, unescaped into m_buffer; only checked, when the
   // events do not want it (m_keep false).
   bool string()
@@ -245,19 +316,17 @@ private:
       const size_t start = m_at;
       skip_plain();
       const auto run = m_text.substr(start, m_at - start);
-      if (!is_valid_utf8(run)) {
-        return false;
+      if (!m_options.raw_bytes_in_strings && !is_valid_utf8(run)) {
+        m_at = start;
+        return fail("invalid UTF-8 in a string");
       }
       m_buffer.append(run);
-      if (m_at == m_text.size()) {
+      if (!string_goes_on()) {
         return false;
       }
       const char c = m_text[m_at++];
       if (c == '"') {
         return true;
-      }
-      if (c != '\\' || m_at == m_text.size()) {
-        return false; // an unescaped control byte, or a backslash at the end
       }
       switch (m_text[m_at++]) {
       case '"': m_buffer.push_back('"'); break;
@@ -277,7 +346,8 @@ private:
         break;
       }
       default:
-        return false;
+        --m_at;
+        return fail("invalid escape");
       }
     }
   }
@@ -290,15 +360,16 @@ private:
     const size_t start = m_at;
     while (true) {
       skip_plain();
-      if (m_at == m_text.size()) {
+      if (!string_goes_on()) {
         return false;
       }
       const char c = m_text[m_at++];
       if (c == '"') {
-        return is_valid_utf8(m_text.substr(start, m_at - 1 - start));
-      }
-      if (c != '\\' || m_at == m_text.size()) {
-        return false;
+        if (!m_options.raw_bytes_in_strings && !is_valid_utf8(m_text.substr(start, m_at - 1 - start))) {
+          m_at = start;
+          return fail("invalid UTF-8 in a string");
+        }
+        return true;
       }
       switch (m_text[m_at++]) {
       case '"':
@@ -318,7 +389,8 @@ private:
         break;
       }
       default:
-        return false;
+        --m_at;
+        return fail("invalid escape");
       }
     }
   }
@@ -332,7 +404,7 @@ private:
       ++m_at;
     }
     if (m_at == m_text.size() || !digit(m_text[m_at])) {
-      return false;
+      return fail("invalid number");
     }
     if (m_text[m_at] == '0') {
       ++m_at;
@@ -346,7 +418,7 @@ private:
       integer = false;
       ++m_at;
       if (m_at == m_text.size() || !digit(m_text[m_at])) {
-        return false;
+        return fail("invalid number");
       }
       while (m_at < m_text.size() && digit(m_text[m_at])) {
         ++m_at;
@@ -359,7 +431,7 @@ private:
         ++m_at;
       }
       if (m_at == m_text.size() || !digit(m_text[m_at])) {
-        return false;
+        return fail("invalid number");
       }
       while (m_at < m_text.size() && digit(m_text[m_at])) {
         ++m_at;
@@ -385,7 +457,8 @@ private:
     }
     // nlohmann refuses a number that overflows a double (out_of_range.406).
     if (std::isinf(std::strtod(std::string(text).c_str(), nullptr))) {
-      return false;
+      m_at = start;
+      return fail("number out of range");
     }
     m_events.number_float(text);
     return true;
@@ -393,7 +466,10 @@ private:
 
   std::string_view m_text;
   JsonEvents& m_events;
+  const JsonScanOptions& m_options;
   size_t m_at = 0;
+  const char* m_problem = nullptr; // why reading stopped
+  std::string m_depth_problem;
   std::string m_open;   // the containers we are in
   std::string m_buffer; // the string being read
   bool m_keep = true;   // whether the events want it
@@ -401,10 +477,36 @@ private:
 
 } // namespace
 
-bool
-scan_json(std::string_view text, JsonEvents& events)
+JsonScanResult
+scan_json(std::string_view text, JsonEvents& events, const JsonScanOptions& options)
 {
-  return Scanner(text, events).run();
+  return Scanner(text, events, options).result();
+}
+
+bool
+json_nests_deeper_than(std::string_view text, size_t limit) noexcept
+{
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i; // the escaped byte cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) {
+        return true;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
 }
 
 } // namespace dlq::util

@@ -32,7 +32,34 @@ public:
   virtual void end_array() = 0;
 };
 
-// Reads `text` as one JSON value; false (events so far already delivered) when it is not JSON.
-bool scan_json(std::string_view text, JsonEvents& events);
+// Jackson's default StreamReadConstraints.maxNestingDepth (2.15): the deepest JSON a Java consumer
+// of a DLQ accepts. Deeper input is refused everywhere dlqcat reads a dead letter's JSON, so that
+// nothing that recurses (nlohmann's dump(), a tree's consumers) ever sees it.
+inline constexpr size_t k_max_json_depth = 1000;
+
+struct JsonScanOptions
+{
+  size_t max_depth = k_max_json_depth; // arrays and objects open at once
+  // Bytes inside a string that are not UTF-8 are taken as they are instead of refused: kcat -J
+  // writes binary header values and keys raw into its JSON strings.
+  bool raw_bytes_in_strings = false;
+};
+
+struct JsonScanResult
+{
+  bool ok = false;
+  size_t offset = 0;   // on failure: the byte where reading stopped
+  std::string problem; // on failure: what was wrong there ("unexpected end of input", ...)
+
+  explicit operator bool() const noexcept { return ok; }
+};
+
+// Reads `text` as one JSON value; on failure (events so far already delivered) says where and why.
+JsonScanResult scan_json(std::string_view text, JsonEvents& events, const JsonScanOptions& options = {});
+
+// True when `text`, read as JSON, has more than `limit` arrays and objects open at once (brackets
+// inside strings do not count). Linear, allocates nothing, validates nothing: a guard to call
+// before handing text to a parser or printer that recurses or builds a tree.
+bool json_nests_deeper_than(std::string_view text, size_t limit = k_max_json_depth) noexcept;
 
 } // namespace dlq::util

@@ -1,7 +1,9 @@
 #pragma once
 
-// Buffered writing to a file descriptor (stdout), with errors as exceptions: a reader that went
-// away (`| head`) gives EPIPE, which callers treat as "stop cleanly", never as a crash.
+// Writing to a file descriptor (stdout), with errors as exceptions: a reader that went away
+// (`| head`) gives EPIPE, which callers treat as "stop cleanly", never as a crash; any other
+// failed write (a full disk, /dev/full) is an IoError. A write that waits on a stalled reader
+// gives way to SIGINT/SIGTERM: it throws Interrupted instead of blocking until the reader moves.
 
 #include <string>
 #include <string_view>
@@ -13,6 +15,14 @@ class BrokenPipe : public std::exception
 public:
   const char* what() const noexcept override { return "broken pipe"; }
 };
+
+// Writes all of `data` to `fd`. Throws BrokenPipe on EPIPE, IoError on other failures, and
+// Interrupted when SIGINT/SIGTERM came while the descriptor could not take more without waiting.
+// `what` names the stream in messages ("stdout").
+void write_all(int fd, std::string_view data, std::string_view what = "stdout");
+
+// Best effort, never throws: a closed or full stderr must not turn a result into a crash.
+void write_stderr(std::string_view text) noexcept;
 
 class Output
 {
@@ -26,7 +36,7 @@ public:
   std::string& buffer() noexcept { return m_buffer; }
   // True if it flushed: everything appended so far has been written.
   bool maybe_flush();
-  // Throws BrokenPipe on EPIPE, IoError on other failures.
+  // Throws as write_all() does; the buffer is empty afterwards either way.
   void flush();
 
 private:

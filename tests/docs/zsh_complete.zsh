@@ -7,8 +7,22 @@ zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D; PROMP
 zpty -w z "print READY"
 zpty -r z line '*READY*'
 zpty -w -n z "$2"$'\t\t'
-sleep 1.5
+# Read until zle has answered (anything beyond the typed line, which a loaded machine may not
+# show for seconds) and then stayed quiet for 1.5 s; give up after 20 s.
 out=""
-while zpty -r -t z chunk; do out+=$chunk; done
+typeset -F SECONDS=0
+typeset -F last=0
+while (( SECONDS < 20 )); do
+  if zpty -r -t z chunk; then
+    out+=$chunk
+    last=$SECONDS
+    continue
+  fi
+  if (( SECONDS - last >= 1.5 )); then
+    shown=$(print -r -- "$out" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | tr -d '\t\r\n >')
+    [[ $shown != ${2//[$'\t >']/} ]] && break
+  fi
+  sleep 0.1
+done
 zpty -d z
 print -r -- "$out" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'

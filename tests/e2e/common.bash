@@ -43,8 +43,64 @@ require() {
 require_kcat() { require kcat command -v kcat; }
 require_python_kafka() { require "python3-confluent-kafka for $PY" "$PY" -c "import confluent_kafka"; }
 
+# The test bed. DLQ_TEST_KAFKA=real runs a suite on a real Apache Kafka (scripts/kafka.sh)
+# instead of the embedded broker: its bootstrap list is DLQ_TEST_BOOTSTRAP, or read from the
+# kafka.sh directory DLQ_TEST_KAFKA_DIR (CTest's realkafka fixture starts one for every suite).
+# A suite that runs on both says so in a line "# test-bed: embedded real" (tests/CMakeLists.txt
+# registers it twice); a suite under tests/realkafka runs on real Kafka only. The cluster is
+# shared: every topic and group name must be unique (unique_topic).
+REPO_ROOT=$(cd "$E2E_DIR/../.." && pwd)
+DLQ_TEST_KAFKA=${DLQ_TEST_KAFKA:-embedded}
+real_kafka() { [ "$DLQ_TEST_KAFKA" = real ]; }
+
+# require_real_kafka: skips (125) a suite that proves something only real Kafka can show when
+# none is configured; under CI a missing cluster fails it.
+require_real_kafka() {
+  if ! real_kafka; then
+    echo "SKIPPED: needs DLQ_TEST_KAFKA=real (tests/realkafka runs on real Kafka only)" >&2
+    exit 125
+  fi
+  real_kafka_bootstrap
+}
+
+# real_kafka_bootstrap: sets BROKERS to the real cluster's bootstrap list.
+real_kafka_bootstrap() {
+  if [ -z "${DLQ_TEST_BOOTSTRAP:-}" ]; then
+    : "${DLQ_TEST_KAFKA_DIR:?DLQ_TEST_KAFKA=real needs DLQ_TEST_BOOTSTRAP or DLQ_TEST_KAFKA_DIR}"
+    DLQ_TEST_BOOTSTRAP=$("$REPO_ROOT/scripts/kafka.sh" bootstrap "$DLQ_TEST_KAFKA_DIR") ||
+      { echo "FAILED: no real Kafka in $DLQ_TEST_KAFKA_DIR" >&2; exit 1; }
+  fi
+  BROKERS=$DLQ_TEST_BOOTSTRAP
+  export BROKERS
+}
+
+# java_peer COMMAND ARGS...: Apache Kafka's Java client (tests/realkafka/Peer.java), the
+# independent peer on real Kafka: dump (read_committed too), describe-configs, committed...
+java_peer() { "$REPO_ROOT/tests/realkafka/peer.sh" "$@"; }
+
+# create_topic NAME [PARTITIONS [REPLICATION [KEY=VALUE...]]]: on real Kafka a CreateTopics
+# request (default 1 partition, replication 1; python3-confluent-kafka: a JVM start is slow
+# here); the embedded broker creates a topic with 4 partitions when it is first named, so
+# there this does nothing.
+create_topic() {
+  real_kafka || return 0
+  "$PY" "$E2E_DIR/peer.py" create-topic "$BROKERS" "$1" "${2:-1}" "${3:-1}" "${@:4}" ||
+    { echo "FAILED: could not create topic $1" >&2; exit 1; }
+}
+
 # start_broker [--topic NAME[:P]]...: a `dlqcat broker` process for this suite; sets BROKERS.
+# On real Kafka: the shared cluster, and each --topic created there (CreateTopics).
 start_broker() {
+  if real_kafka; then
+    real_kafka_bootstrap
+    while [ $# -gt 0 ]; do
+      case $1 in
+        --topic) create_topic "${2%%:*}" "$([[ $2 == *:* ]] && echo "${2##*:}" || echo 1)"; shift 2 ;;
+        *) echo "FAILED: start_broker $1 has no real-Kafka meaning" >&2; exit 1 ;;
+      esac
+    done
+    return 0
+  fi
   "$DLQCAT" broker -q "$@" >"$WORK/broker.out" 2>"$WORK/broker.err" &
   BROKER_PID=$!
   local i
@@ -63,6 +119,10 @@ start_broker() {
 # start_controlled_broker [--topic NAME[:P]]...: start_broker whose faults the suite injects with
 # broker_command (the broker's stdin protocol: topic-error, produce-errors, broker-down/up).
 start_controlled_broker() {
+  if real_kafka; then
+    echo "FAILED: fault injection through the broker's stdin exists on the embedded broker only" >&2
+    exit 1
+  fi
   mkfifo "$WORK/broker.in"
   "$DLQCAT" broker -q "$@" <"$WORK/broker.in" >"$WORK/broker.out" 2>"$WORK/broker.err" &
   BROKER_PID=$!

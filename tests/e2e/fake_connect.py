@@ -1,11 +1,18 @@
 #!/usr/bin/python3
-"""A Kafka Connect worker for the compact-fix tests: the REST endpoints compact-fix calls, as
-Kafka Connect 3.6 answers them (connect/runtime/.../rest/resources/ConnectorsResource.java), and
-a sink task that really writes records into PostgreSQL the way Confluent's JDBC sink does in
-upsert mode, so that a test sees the connector die on the poison and come back to work.
+"""A Kafka Connect worker for the compact-fix tests of the workers a real Kafka 4.3 cannot stand in
+for (tests/connect/test_jdbc_sink.bash runs the real one): the REST endpoints compact-fix calls, as
+Kafka Connect 3.5 answers them (connect/runtime/.../rest/resources/ConnectorsResource.java): PUT
+/stop, /pause, /resume, restart with includeTasks/onlyFailed, but no PATCH .../offsets (3.6,
+KIP-875), so that compact-fix commits the sink's group itself; and a sink task that really writes
+records into PostgreSQL the way a JDBC sink does in upsert mode, so that a test sees the connector
+die on the poison and come back to work.
 
 --legacy answers like a worker before Kafka 3.0: no PUT /stop, and POST /restart ignores
 includeTasks/onlyFailed (restarts the connector alone, 204), so failed tasks stay FAILED.
+
+Paths a real worker of Kafka 4.3 produces (stop, the offsets API, 409 on a restart during a
+rebalance, 415 on a body without a JSON content type, an unknown or deleted connector, the worker
+going down) are tested against it, not here.
 
 Every request is appended to --calls as a JSON line {"method", "path", "query"}.
 The sink task consumes with assign() from the group's committed offsets and commits each record
@@ -261,6 +268,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self):
         self.handle_any("DELETE")
+
+    def do_PATCH(self):
+        self.handle_any("PATCH")
 
 
 def main():

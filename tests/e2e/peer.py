@@ -5,14 +5,18 @@
   peer.py committed BROKERS GROUP TOPIC    print the group's committed offsets, one P:OFFSET a line
   peer.py produce-raw BROKERS TOPIC FILE   write records described by a JSON file, values in hex
   peer.py produce-dlq BROKERS TOPIC FILE   write dead letters described by a JSON file, typed values
+  peer.py create-topic BROKERS TOPIC PARTITIONS RF [KEY=VALUE...]   CreateTopics (real Kafka),
+                                           returns once every broker's metadata has the topic
 confluent-kafka 1.7 may abort at interpreter exit after a null header value: every path ends
 with os._exit."""
 import binascii
 import json
 import os
 import sys
+import time
 
 from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
 
 
 def finish(code):
@@ -152,6 +156,23 @@ def produce_dlq(brokers, topic, path):
     finish(1 if failures else 0)
 
 
+def create_topic(brokers, topic, partitions, replication, configs):
+    admin = AdminClient({"bootstrap.servers": brokers})
+    config = dict(pair.split("=", 1) for pair in configs)
+    futures = admin.create_topics([NewTopic(topic, int(partitions), int(replication), config=config)],
+                                  request_timeout=30, operation_timeout=30)
+    futures[topic].result()
+    # The controller answered; wait until the topic's partitions have leaders in the metadata.
+    for _ in range(300):
+        meta = admin.list_topics(topic, timeout=10).topics.get(topic)
+        if meta is not None and meta.error is None and len(meta.partitions) == int(partitions) \
+                and all(p.leader >= 0 for p in meta.partitions.values()):
+            finish(0)
+        time.sleep(0.1)
+    print("peer.py: topic %s has no leaders after 30 s" % topic, file=sys.stderr)
+    finish(1)
+
+
 if __name__ == "__main__":
     try:
         command = sys.argv[1]
@@ -165,6 +186,8 @@ if __name__ == "__main__":
             produce_raw(sys.argv[2], sys.argv[3], sys.argv[4])
         elif command == "produce-dlq":
             produce_dlq(sys.argv[2], sys.argv[3], sys.argv[4])
+        elif command == "create-topic":
+            create_topic(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:])
         print("unknown command %s" % command, file=sys.stderr)
         finish(2)
     except Exception as e:  # report, then leave without running interpreter teardown

@@ -70,11 +70,13 @@ expect_equal "$(echo "$from_kafka" | jq -c '[.records, .undecoded, (.groups | le
 expect_equal "$(echo "$from_kafka" | jq -r '.groups[] | select(.original_topic=="person") | .stage')" "VALUE_CONVERTER"
 expect_equal "$(echo "$from_kafka" | jq -r '.groups[] | select(.original_topic=="orders" and .count==1 and .sample_message!=null) | .exception')" \
   "java.net.SocketTimeoutException"
-# kcat writes binary header bytes raw (invalid JSON): skip the Spring record with binary ints.
-kcat -C -b "$BROKERS" -t dlq -e -q -J -o 1 -c 1 >"$WORK/kcat.jsonl"
+# kcat writes binary header bytes raw into its JSON strings (the Spring record's ints): read as
+# those bytes, every record agrees.
+kcat -C -b "$BROKERS" -t dlq -e -q -J >"$WORK/kcat.jsonl"
 from_pipe=$("$DLQCAT" inspect-headers --summary -J - <"$WORK/kcat.jsonl")
-expect_equal "$(echo "$from_pipe" | jq -c '.groups[0] | [.original_topic, .exception, .stage, .count]')" \
-  '["person","org.apache.kafka.connect.errors.DataException","VALUE_CONVERTER",1]'
+expect_equal "$(echo "$from_pipe" | jq -c '.groups')" "$(echo "$from_kafka" | jq -c '.groups')" "groups from kcat's JSON"
+expect_equal "$(echo "$from_pipe" | jq -c '.groups[] | select(.original_topic=="person") | [.exception, .stage, .count]')" \
+  '["org.apache.kafka.connect.errors.DataException","VALUE_CONVERTER",1]'
 human=$("$DLQCAT" inspect-headers -b "$BROKERS" -t dlq --summary)
 expect_contains "$human" "ORIGINAL TOPIC"
 expect_contains "$human" "3 records, 3 groups, 0 without decodable error headers"
@@ -88,7 +90,7 @@ expect_exit 3 sh -c "'$DLQCAT' inspect-headers - --fail-if-any --dialect connect
 TEST "a bad line on stdin names its line"
 printf '{"value":"ok"}\nnot json\n' >"$WORK/bad.jsonl"
 expect_exit 2 sh -c "'$DLQCAT' inspect-headers - <'$WORK/bad.jsonl'"
-expect_contains "$(cat "$WORK/err")" "dlqcat: error: stdin:2: invalid JSON:"
+expect_equal "$(cat "$WORK/err")" "dlqcat: error: stdin:2: invalid JSON at column 1: unexpected character"
 
 TEST "consume-dlq following a topic shows each record when it comes, not once its buffer is full"
 # Without -e it runs until stopped: an idle poll writes out what is buffered (64 KiB otherwise).

@@ -47,3 +47,29 @@ expect_exit 1 "$DLQCAT" compact-fix -b "$BROKERS" -t dlq --connector c --partiti
   --value x --connect "http://admin:$SECRET@127.0.0.1:$port"
 expect_contains "$(cat "$WORK/err")" "http://admin:***@127.0.0.1:$port"
 no_secret "$WORK/out" "$WORK/err"
+
+# Issue 16.11: one redaction rule for every form a secret takes on the way in.
+TEST "a secret typed with the wrong separator (-X sasl.password:SECRET) is not echoed"
+expect_error 2 'dlqcat: error: -X: expected name=value, got "sasl.password:***"' \
+  "$DLQCAT" consume-dlq -b "$BROKERS" -X "sasl.password:$SECRET" -t dlq -e
+no_secret "$WORK/err"
+
+TEST "--pg URIs that libpq cannot parse: a bad %-escape, an unclosed '[', an '@' inside the password"
+for url in "postgresql://sample:${SECRET}%zz@127.0.0.1:$port/sample" \
+  "postgresql://sample:$SECRET@[::1:$port/sample" \
+  "postgresql://sample:ab@$SECRET@127.0.0.1:$port/sample" \
+  "host=127.0.0.1 port=$port user=sample password=ab $SECRET dbname=sample"; do
+  expect_exit 1 "$DLQCAT" compact-fix -b "$BROKERS" -t dlq -G g --find-poison --table person --pg "$url"
+  expect_contains "$(cat "$WORK/err")" "dlqcat: error: PostgreSQL "
+  no_secret "$WORK/out" "$WORK/err"
+done
+expect_exit 1 "$DLQCAT" compact-fix -b "$BROKERS" -t dlq -G g --find-poison --table person \
+  --pg "postgresql://sample:ab@$SECRET@127.0.0.1:$port/sample"
+expect_equal "$(cat "$WORK/err")" \
+  "dlqcat: error: PostgreSQL postgresql://sample:***@127.0.0.1:$port/sample: could not translate host name \"***@127.0.0.1\" to address: Name or service not known"
+
+TEST "--connect with user info and no scheme"
+expect_exit 1 "$DLQCAT" compact-fix -b "$BROKERS" -t dlq --connector c --partition 0 --offset 0 --strategy skip \
+  --value x --connect "admin:$SECRET@127.0.0.1:$port"
+expect_contains "$(cat "$WORK/err")" "admin:***@127.0.0.1:$port"
+no_secret "$WORK/out" "$WORK/err"

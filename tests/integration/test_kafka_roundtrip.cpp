@@ -62,10 +62,10 @@ read_to_end(kafka::ReadOptions options)
 
 TEST_SUITE_BEGIN("kafka");
 
-TEST_CASE("kafka::Producer and RecordSource keep every byte: null vs empty, duplicate and null headers")
+TEST_CASE("kafka::Producer and RecordSource keep every byte: null vs empty, duplicate and null headers" * doctest::test_suite("real-kafka"))
 {
   const auto topic = testing::unique_name("roundtrip");
-  testing::shared_cluster().create_topic(topic, 1);
+  testing::test_cluster().create_topic(topic, 1);
   std::string binary;
   for (int i = 0; i < 256; ++i) {
     binary.push_back(static_cast<char>(i));
@@ -132,10 +132,10 @@ TEST_CASE("kafka::RecordSource reads through a small prefetch queue without wait
   CHECK(std::chrono::duration_cast<milliseconds>(longest_wait).count() < 400);
 }
 
-TEST_CASE("kafka::Consumer::watermarks of many partitions at once agree with one at a time")
+TEST_CASE("kafka::Consumer::watermarks of many partitions at once agree with one at a time" * doctest::test_suite("real-kafka"))
 {
   const auto topic = testing::unique_name("marks");
-  testing::shared_cluster().create_topic(topic, 6);
+  testing::test_cluster().create_topic(topic, 6);
   std::vector<record::Record> records;
   for (int i = 0; i < 9; ++i) {
     records.push_back(make_record(topic, i % 3 == 0 ? 1 : 4, std::nullopt, std::to_string(i)));
@@ -188,10 +188,10 @@ TEST_CASE("kafka::RecordSource with -e reads a sparse topic without waiting out 
   CHECK(std::chrono::duration_cast<milliseconds>(took).count() < 2500);
 }
 
-TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic")
+TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic" * doctest::test_suite("real-kafka"))
 {
   const auto topic = testing::unique_name("busy");
-  testing::shared_cluster().create_topic(topic, 2);
+  testing::test_cluster().create_topic(topic, 2);
   std::vector<record::Record> initial;
   for (int i = 0; i < 50; ++i) {
     initial.push_back(make_record(topic, i % 2, std::to_string(i), "before"s));
@@ -227,10 +227,10 @@ TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, o
   CHECK(only_initial);
 }
 
-TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end")
+TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end" * doctest::test_suite("real-kafka"))
 {
   const auto topic = testing::unique_name("offsets");
-  testing::shared_cluster().create_topic(topic, 1);
+  testing::test_cluster().create_topic(topic, 1);
   std::vector<record::Record> records;
   for (int i = 0; i < 10; ++i) {
     records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
@@ -253,11 +253,11 @@ TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end")
   CHECK(read_to_end(options).empty());
 }
 
-TEST_CASE("kafka::RecordSource in a group commits only what was marked processed")
+TEST_CASE("kafka::RecordSource in a group commits only what was marked processed" * doctest::test_suite("real-kafka"))
 {
   const auto topic = testing::unique_name("group");
   const auto group = testing::unique_name("group");
-  testing::shared_cluster().create_topic(topic, 1);
+  testing::test_cluster().create_topic(topic, 1);
   std::vector<record::Record> records;
   for (int i = 0; i < 10; ++i) {
     records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));

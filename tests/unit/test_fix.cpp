@@ -1,7 +1,6 @@
 // compact-fix's pure parts: record value -> row, SQL quoting, the compaction config plan,
 // Kafka Connect status parsing, and redaction of secrets in URLs.
 
-#include "connect/http.hpp"
 #include "connect/rest.hpp"
 #include "error.hpp"
 #include "fix/config_plan.hpp"
@@ -144,14 +143,31 @@ TEST_CASE("Connect status: running needs at least one task and all of them runni
   CHECK_THROWS_AS(connect::parse_status("<html>"), ConnectError);
 }
 
-TEST_CASE("passwords in database and Connect URLs are never printed")
+TEST_CASE("sink::unstorable: a NUL byte is the refusal PostgreSQL gives, not a usage error")
 {
-  CHECK(sink::redact_url("postgresql://sample:s3cret@127.0.0.1:5432/sample") == "postgresql://sample:***@127.0.0.1:5432/sample");
-  CHECK(sink::redact_url("host=127.0.0.1 user=sample password=s3cret dbname=sample") ==
-        "host=127.0.0.1 user=sample password=*** dbname=sample");
-  CHECK(sink::redact_url("postgresql://sample@127.0.0.1/sample") == "postgresql://sample@127.0.0.1/sample");
-  CHECK(connect::redact_userinfo("http://admin:s3cret@127.0.0.1:8083") == "http://admin:***@127.0.0.1:8083");
-  CHECK(connect::redact_userinfo("http://127.0.0.1:8083/connectors/a@b") == "http://127.0.0.1:8083/connectors/a@b");
+  using namespace std::string_literals;
+  CHECK_FALSE(sink::unstorable({{"id", "1"}, {"name", "Paul"}, {"empty", std::nullopt}}));
+  const auto value = sink::unstorable({{"id", "1"}, {"name", "Pa\0ul"s}});
+  REQUIRE(value);
+  CHECK(value->sqlstate == "22021");
+  CHECK(value->message == "invalid byte sequence for encoding \"UTF8\": 0x00 (a NUL byte in the value of column \"name\")");
+  const auto name = sink::unstorable({{"na\0me"s, "x"}});
+  REQUIRE(name);
+  CHECK(name->message.find("in the name of column") != std::string::npos);
+  CHECK_THROWS_AS(sink::quote_literal("a\0b"s), UsageError); // the pure quoting still refuses it
+}
+
+TEST_CASE("sink::row_from_value refuses JSON nested deeper than a converter reads, without recursing")
+{
+  std::string deep = "{\"payload\":";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "}";
+  const auto result = sink::row_from_value(deep);
+  CHECK_FALSE(result.row);
+  CHECK(result.too_deep);
+  CHECK(result.why_not == "JSON nested deeper than 1000 levels");
+  const auto fine = sink::row_from_value(R"({"payload":[[1]]})");
+  REQUIRE(fine.row);
+  CHECK((*fine.row)[0].text == "[[1]]");
 }
 
 namespace {

@@ -18,7 +18,10 @@ TEST_CASE("kafka::parse_property")
   CHECK(parse_property("a=b=c", "-X") == std::pair<std::string, std::string>{"a", "b=c"});
   CHECK(parse_property("a=", "-X") == std::pair<std::string, std::string>{"a", ""});
   CHECK_THROWS_WITH_AS(parse_property("novalue", "-H"), R"(-H: expected name=value, got "novalue")", UsageError);
-  CHECK_THROWS_WITH_AS(parse_property("=x", "-X"), R"(-X: expected name=value, got "=x")", UsageError);
+  CHECK_THROWS_WITH_AS(parse_property("=x", "-X"), R"(-X: expected name=value, got "=***")", UsageError);
+  // A secret typed with the wrong separator is not echoed.
+  CHECK_THROWS_WITH_AS(parse_property("sasl.password:S3cr3t", "-X"), R"(-X: expected name=value, got "sasl.password:***")",
+                       UsageError);
 }
 
 TEST_CASE("kafka::read_properties_file")
@@ -39,16 +42,34 @@ TEST_CASE("kafka::read_properties_file")
   CHECK_THROWS_WITH_AS(read_properties_file(path), (path + ":2: expected name=value").c_str(), UsageError);
   std::remove(path.c_str());
   CHECK_THROWS_AS(read_properties_file(path), IoError);
+  // A directory opens and reads as nothing: refused instead of read as an empty file.
+  CHECK_THROWS_WITH_AS(read_properties_file("/"), R"(-F: "/" is a directory, not a properties file)", UsageError);
 }
 
-TEST_CASE("kafka::is_secret_property")
+TEST_CASE("kafka::require_acknowledged_delivery")
 {
-  CHECK(is_secret_property("sasl.password"));
-  CHECK(is_secret_property("ssl.key.password"));
-  CHECK(is_secret_property("sasl.oauthbearer.client.secret"));
-  CHECK(is_secret_property("ssl.key.pem"));
-  CHECK_FALSE(is_secret_property("bootstrap.servers"));
-  CHECK_FALSE(is_secret_property("sasl.username"));
+  const auto with = [](std::initializer_list<std::pair<const char*, const char*>> properties) {
+    ClientConfig config;
+    for (const auto& [name, value] : properties) {
+      config.set(name, value);
+    }
+    return config;
+  };
+  CHECK_NOTHROW(require_acknowledged_delivery(with({}), "replay"));
+  CHECK_NOTHROW(require_acknowledged_delivery(with({{"acks", "all"}, {"enable.idempotence", "true"}}), "replay"));
+  CHECK_NOTHROW(require_acknowledged_delivery(with({{"acks", "-1"}, {"request.required.acks", "ALL"}}), "park"));
+  CHECK_NOTHROW(require_acknowledged_delivery(with({{"acks", "0"}, {"acks", "all"}}), "replay")); // the last one wins
+  CHECK_THROWS_WITH_AS(require_acknowledged_delivery(with({{"acks", "0"}}), "replay"),
+                       "acks=0: replay needs acks=all (-1): it counts a record as delivered, and commits its source "
+                       "offset, only once every in-sync replica has it",
+                       UsageError);
+  CHECK_THROWS_WITH_AS(require_acknowledged_delivery(with({{"request.required.acks", "1"}}), "park"),
+                       doctest::Contains("request.required.acks=1: park needs acks=all (-1)"), UsageError);
+  CHECK_THROWS_WITH_AS(require_acknowledged_delivery(with({{"enable.idempotence", "false"}}), "compact-fix"),
+                       "enable.idempotence=false: compact-fix needs the idempotent producer, so that a retried record "
+                       "is written once and in order",
+                       UsageError);
+  CHECK_THROWS_AS(require_acknowledged_delivery(with({{"enable.idempotence", "0"}}), "replay"), UsageError);
 }
 
 TEST_CASE("kafka::make_conf rejects bad properties without echoing secrets")

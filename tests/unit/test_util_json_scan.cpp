@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+using dlq::util::json_nests_deeper_than;
+using dlq::util::k_max_json_depth;
 using dlq::util::scan_json;
 using namespace std::string_literals;
 
@@ -42,7 +44,7 @@ bool
 accepts(std::string_view text)
 {
   Recorder recorder;
-  return scan_json(text, recorder);
+  return static_cast<bool>(scan_json(text, recorder));
 }
 
 } // namespace
@@ -114,4 +116,75 @@ TEST_CASE("util::scan_json rejects what json::parse rejects")
     CAPTURE(text);
     CHECK_FALSE(accepts(text));
   }
+}
+
+TEST_CASE("util::scan_json says where and why it stopped")
+{
+  const auto problem = [](std::string_view text) {
+    Recorder recorder;
+    const auto result = scan_json(text, recorder);
+    REQUIRE_FALSE(result);
+    return std::to_string(result.offset) + ": " + result.problem;
+  };
+  CHECK(problem(R"({"value":)") == "9: unexpected end of input");
+  CHECK(problem(R"({"a":1 "b":2})") == "7: expected ',' or '}'");
+  CHECK(problem(R"([1,2 3])") == "5: expected ',' or ']'");
+  CHECK(problem(R"({a:1})") == "1: expected a member name");
+  CHECK(problem("\"a\nb\"") == "2: a control character in a string (it must be escaped)");
+  CHECK(problem("{\"v\":\"\xff\"}") == "6: invalid UTF-8 in a string");
+  CHECK(problem(R"("\x")") == "2: invalid escape");
+  CHECK(problem("1e999") == "0: number out of range");
+  CHECK(problem("{} x") == "3: unexpected text after the value");
+  CHECK(problem("@") == "0: unexpected character");
+}
+
+TEST_CASE("util::scan_json nesting limit")
+{
+  // `depth` containers around a 1.
+  const auto nested = [](size_t depth, std::string_view open, std::string_view close) {
+    std::string text;
+    for (size_t i = 0; i < depth; ++i) {
+      text += open;
+    }
+    text += "1";
+    for (size_t i = 0; i < depth; ++i) {
+      text += close;
+    }
+    return text;
+  };
+  CHECK(accepts(nested(k_max_json_depth, "[", "]")));
+  CHECK(accepts(nested(k_max_json_depth - 1, "{\"a\":", "}").insert(0, "[").append("]")));
+  Recorder recorder;
+  const auto deep = scan_json(nested(k_max_json_depth + 1, "[", "]"), recorder);
+  CHECK_FALSE(deep);
+  CHECK(deep.offset == k_max_json_depth);
+  CHECK(deep.problem == "nested deeper than 1000 levels");
+  CHECK_FALSE(accepts(nested(k_max_json_depth + 1, "{\"a\":", "}")));
+  CHECK_FALSE(accepts(nested(200000, "[", "]"))); // refused at the limit, without recursion
+  Recorder shallow;
+  CHECK_FALSE(scan_json("[[[]]]", shallow, {.max_depth = 2}));
+  CHECK(scan_json("[[]]", shallow, {.max_depth = 2}));
+
+  CHECK_FALSE(json_nests_deeper_than(nested(k_max_json_depth, "[", "]")));
+  CHECK(json_nests_deeper_than(nested(k_max_json_depth + 1, "{\"a\":", "}")));
+  CHECK_FALSE(json_nests_deeper_than("[\"" + std::string(5000, '[') + "\"]")); // brackets in a string
+  CHECK_FALSE(json_nests_deeper_than("[\"\\\"" + std::string(5000, '[') + "\"]"));
+  CHECK(json_nests_deeper_than("[[[", 2));
+}
+
+TEST_CASE("util::scan_json raw_bytes_in_strings takes bytes that are not UTF-8 as they are")
+{
+  using V = std::vector<std::string>;
+  Recorder recorder;
+  const std::string kcat = "[\"\x00\x01\", \"\xff\xfe\xac\xed\", \"caf\xc3\xa9\"]";
+  CHECK_FALSE(scan_json("[\"\xff\"]", recorder));
+  Recorder lenient;
+  REQUIRE(scan_json("[\"\xff\xfe\xac\xed\", \"caf\xc3\xa9\"]", lenient, {.raw_bytes_in_strings = true}));
+  CHECK(lenient.events == V{"[", "s\xff\xfe\xac\xed", "scaf\xc3\xa9", "]"});
+  Recorder still_strict;
+  CHECK_FALSE(scan_json("[\"a\x01b\"]", still_strict, {.raw_bytes_in_strings = true})); // controls still escaped
+  Recorder declining;
+  declining.skip = true;
+  CHECK(scan_json("[\"\xff\"]", declining, {.raw_bytes_in_strings = true}));
+  (void)kcat;
 }
