@@ -164,7 +164,7 @@ run_compact_fix(CompactFixCommandOptions& options, const GlobalOptions& global)
   // Each step as it happens, also into a pipe; record keys and database messages escaped. A
   // report that cannot be written does not stop a fix halfway: it fails the command at the end.
   std::optional<IoError> write_error;
-  fix::compact_fix(config, options.fix, [&write_error](const std::string& line) {
+  const auto poisons = fix::compact_fix(config, options.fix, [&write_error](const std::string& line) {
     if (write_error) {
       return;
     }
@@ -178,6 +178,11 @@ run_compact_fix(CompactFixCommandOptions& options, const GlobalOptions& global)
   });
   if (write_error) {
     throw *write_error;
+  }
+  // --find-poison alone is a gate, like inspect-headers --fail-if-any: 3 when it found a poison
+  // (CI fails the step), 0 when the table accepts every record. A fix that ran returns 0.
+  if (options.fix.find_poison && options.fix.strategy == fix::Strategy::Report && !poisons.empty()) {
+    return k_exit_matched;
   }
   return k_exit_ok;
 }

@@ -125,6 +125,9 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
   if (source.interrupted()) {
     throw Interrupted();
   }
+  if (const auto& incomplete = source.group_incomplete()) {
+    throw KafkaError(*incomplete); // -e in a group whose other members stopped short
+  }
   return k_exit_ok;
 }
 

@@ -351,6 +351,9 @@ add_produce(CLI::App& app, AppState& state)
   sub->add_option("--stage", options->stage, "With --dialect: failing stage (Connect)")->type_name("STAGE");
   sub->add_option("files", options->files, "Files to send, each as one record")->type_name("FILE");
   sub->callback([options, &state] {
+    if (options->attempts && *options->attempts < 0) {
+      throw CLI::ValidationError("--attempts", fmt::format("expected a number >= 0, got {}", *options->attempts));
+    }
     if (options->json && options->key_delimiter) {
       throw CLI::ValidationError("-K", "cannot be combined with --json");
     }

@@ -5,17 +5,32 @@
 namespace dlq::cmd {
 
 void
-add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag)
+add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag, GroupUse group)
 {
   // One topic per -t, as kcat takes it: `-t dlq -` is a topic and stdin, not two topics.
   sub.add_option("-t,--topic", args.topics, "Topic to read (repeatable)")
     ->type_name("TOPIC")
     ->allow_extra_args(false);
-  sub.add_option("-G,--group", args.group, "Consumer group: join it and commit what was processed (else assign, no commits)")
-    ->type_name("GROUP");
-  sub.add_option("-o,--offset", args.offsets,
-                 "Start: beginning, end, stored, N, -N (N before end), s@MS; stop: e@MS (default beginning, with -G stored)")
-    ->type_name("OFFSET");
+  sub.add_option("-p,--partition", args.partitions,
+                 group == GroupUse::Always
+                   ? "Only this partition (repeatable): assigned without joining the group, committed to it directly"
+                   : "Only this partition (repeatable); with -G assigned without joining the group, committed to it directly")
+    ->type_name("N")
+    ->allow_extra_args(false)
+    ->check(CLI::NonNegativeNumber);
+  if (group == GroupUse::Optional) {
+    sub.add_option("-G,--group", args.group, "Consumer group: join it and commit what was processed (else assign, no commits)")
+      ->type_name("GROUP");
+    sub.add_option("-o,--offset", args.offsets,
+                   "Start: beginning, end, stored, N, -N (N before end), s@MS; stop: e@MS (default beginning, with -G stored)")
+      ->type_name("OFFSET");
+  } else {
+    sub.add_option("-G,--group", args.group, "Consumer group to read and commit in")->type_name("GROUP");
+    sub.add_option("-o,--offset", args.offsets,
+                   "Start: the group's commit (default; else beginning), beginning, end, N, -N, s@MS; stop: e@MS. "
+                   "A start other than the commit forgets what earlier runs handled past it")
+      ->type_name("OFFSET");
+  }
   if (with_exit_flag) {
     sub.add_flag("-e,--exit", args.stop_at_end, "Exit at the end offsets seen at start (terminates on a busy topic)");
   }
@@ -26,6 +41,7 @@ make_read_options(const ReadArgs& args)
 {
   kafka::ReadOptions options;
   options.topics = args.topics;
+  options.partitions = args.partitions;
   if (!args.group.empty()) {
     options.group = args.group;
     options.start = {kafka::OffsetSpec::Kind::Stored, 0};

@@ -12,13 +12,17 @@ namespace dlq::cmd {
 struct ReadArgs
 {
   std::vector<std::string> topics;
+  std::vector<int32_t> partitions;
   std::string group;
   std::vector<std::string> offsets;
   bool stop_at_end = false;
 };
 
-// `default_group`: the group used when -G is not given ("" = none: assign, no commits).
-void add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag = true);
+// How -G and -o read for a command: consume-dlq may read without a group; replay and park
+// always read and commit in one.
+enum class GroupUse { Optional, Always };
+
+void add_read_options(CLI::App& sub, ReadArgs& args, bool with_exit_flag = true, GroupUse group = GroupUse::Optional);
 kafka::ReadOptions make_read_options(const ReadArgs& args);
 
 void add_filter_options(CLI::App& sub, FilterArgs& args);

@@ -6,6 +6,7 @@
 #include "read_options.hpp"
 
 #include "error.hpp"
+#include "kafka/topic_name.hpp"
 #include "retry/replayer.hpp"
 #include "util/interrupt.hpp"
 #include "util/output.hpp"
@@ -14,6 +15,7 @@
 #include <fmt/core.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -31,19 +33,29 @@ struct ReplayCommandOptions
   std::string to;
   std::string park_topic;
   int32_t max_attempts = 3;
-  std::string retry_header = "x-retries";
+  std::optional<std::string> retry_header;
   bool keep_partition = false;
   bool keep_error_headers = false;
   bool new_timestamp = false;
   bool unwrap = false;
   double rate = 0;
   bool dry_run = false;
+  bool explain = false;
   bool transactional = false;
   std::string summary_json;
   bool park = false; // the `park` command
 };
 
-// One line on stderr, redrawn in place: only when stderr is a terminal.
+// "1:05" or "1:02:05".
+std::string
+clock_text(std::chrono::seconds seconds)
+{
+  const auto s = seconds.count();
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+// One line on stderr, redrawn in place: only when stderr is a terminal. With -e, the records
+// this run still has to read give a total and, from the pace so far, an ETA.
 class ProgressLine
 {
 public:
@@ -62,15 +74,80 @@ public:
     if (!m_enabled) {
       return;
     }
-    util::write_stderr(fmt::format("\r\x1b[K{} read, {} replayed, {} parked, {} skipped, {} failed", stats.read,
-                                   stats.replayed, stats.parked, stats.skipped, stats.failed));
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_first_read && stats.read > 0) {
+      m_first_read = now;
+      m_read_before = stats.read;
+    }
+    std::string read = fmt::format("{} read", stats.read);
+    if (stats.remaining) {
+      read = fmt::format("{}/{} read", stats.read, stats.read + *stats.remaining);
+      const auto elapsed = m_first_read ? std::chrono::duration<double>(now - *m_first_read).count() : 0.0;
+      const auto pace = elapsed > 0.5 ? double(stats.read - m_read_before) / elapsed : 0.0; // records a second
+      if (pace > 0 && *stats.remaining > 0) {
+        read += fmt::format(", ETA {}", clock_text(std::chrono::seconds(static_cast<int64_t>(*stats.remaining / pace + 0.5))));
+      }
+    }
+    auto line = fmt::format("{}: {} replayed, {} parked, {} skipped, {} failed, {} left", read, stats.replayed, stats.parked,
+                            stats.skipped, stats.failed, stats.filtered + stats.deferred);
+    if (line != m_last) { // drawn again only when it changed
+      util::write_stderr("\r\x1b[K" + line);
+      m_last = std::move(line);
+    }
     m_drawn = true;
   }
 
 private:
   bool m_enabled;
   bool m_drawn = false;
+  std::string m_last;
+  std::optional<std::chrono::steady_clock::time_point> m_first_read;
+  uint64_t m_read_before = 0;
 };
+
+// --explain: one line per record, in read order. Topic names read from headers are legal Kafka
+// names by then (or the record is skipped); reasons are dlqcat's own text.
+std::string
+explain_line(const retry::Explanation& e)
+{
+  std::string line = fmt::format("{} [{}] @ {}  ", util::visible(e.record.topic), e.record.partition, e.record.offset);
+  const auto target = [&] {
+    return e.output->partition >= 0 ? fmt::format("{} [{}]", util::visible(e.output->topic), e.output->partition)
+                                     : fmt::format("{} [partitioner]", util::visible(e.output->topic));
+  };
+  switch (e.outcome) {
+  case retry::Outcome::Replay:
+    line += fmt::format("replay -> {}  ({} {} of --max-attempts {}, written as {})", target(), util::visible(e.counter->header),
+                        e.counter->value, e.max_attempts, e.counter->value + 1);
+    break;
+  case retry::Outcome::Park:
+    line += fmt::format("park -> {}  ({})", target(), util::visible(e.reason));
+    break;
+  case retry::Outcome::Skip:
+    line += fmt::format("skip  ({})", e.reason);
+    break;
+  case retry::Outcome::Leave:
+  case retry::Outcome::Defer:
+    line += fmt::format("leave  ({})", e.reason);
+    break;
+  case retry::Outcome::Pass:
+    line += fmt::format("pass  ({})", e.reason);
+    break;
+  }
+  if (e.in_app_attempts) {
+    line += fmt::format("  [in-app attempts {}: shown, not counted]", *e.in_app_attempts);
+  }
+  line.push_back('\n');
+  return line;
+}
+
+void
+check_topic_option(std::string_view option, const std::string& topic)
+{
+  if (const char* problem = kafka::topic_name_problem(topic)) {
+    throw UsageError(fmt::format("{}: \"{}\" is not a legal Kafka topic name ({})", option, util::visible(topic), problem));
+  }
+}
 
 // Writes --summary-json's file; every failure (a full disk, /dev/full) is an IoError.
 void
@@ -104,7 +181,17 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   const auto& dlq = options.read.topics.front();
   auto read_args = options.read;
   if (read_args.group.empty()) {
-    read_args.group = fmt::format("dlqcat-{}-{}", options.park ? "park" : "replay", dlq);
+    // replay and park share it: what one handled, the other passes over (docs/REPLAY.md).
+    read_args.group = fmt::format("dlqcat-replay-{}", dlq);
+  }
+  if (options.retry_header && options.retry_header->empty()) {
+    throw UsageError("--retry-header: the header name is empty");
+  }
+  if (!options.to.empty()) {
+    check_topic_option("--to", options.to);
+  }
+  if (!options.park_topic.empty()) {
+    check_topic_option("--park-topic", options.park_topic);
   }
   retry::ReplayOptions replay;
   replay.read = make_read_options(read_args);
@@ -131,22 +218,48 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   if (const auto* id = config.find("transactional.id")) {
     replay.transactional_id = *id;
   }
+  // stdout carries the plan and --explain's lines. Whatever happens to it, the run goes on and is
+  // reported: a write that fails is an error (exit 1) after the rest was done; a reader that went
+  // away (`| head`) only stops the lines.
+  util::Output out(STDOUT_FILENO);
+  bool stdout_done = false;
+  std::optional<IoError> write_error;
+  const auto write_out = [&](bool flush) {
+    if (stdout_done) {
+      out.buffer().clear();
+      return;
+    }
+    try {
+      flush ? out.flush() : static_cast<void>(out.maybe_flush());
+    } catch (const util::BrokenPipe&) {
+      stdout_done = true;
+      out.buffer().clear();
+    } catch (const IoError& e) {
+      stdout_done = true;
+      write_error = e;
+      out.buffer().clear();
+    }
+  };
+  if (options.explain) {
+    replay.explain = [&](const retry::Explanation& e) {
+      if (!stdout_done) {
+        out.buffer() += explain_line(e);
+        write_out(false);
+      }
+    };
+  }
   retry::Replayer replayer(config, replay);
   retry::ReplayStats stats;
   {
     ProgressLine progress(!global.quiet && ::isatty(STDERR_FILENO) != 0);
     stats = replayer.run([&progress](const retry::ReplayStats& s) { progress(s); });
   }
-  // Everything below is reported, whatever happens to stdout: a write that fails is an error
-  // (exit 1) after the rest was done; a reader that went away is not.
-  std::optional<IoError> write_error;
-  if (options.dry_run) {
-    try {
-      util::write_all(STDOUT_FILENO, retry::render_plan(stats));
-    } catch (const util::BrokenPipe&) {
-    } catch (const IoError& e) {
-      write_error = e;
-    }
+  if (options.dry_run && !stdout_done) {
+    out.buffer() += retry::render_plan(stats);
+  }
+  write_out(true);
+  for (const auto& warning : stats.warnings) {
+    util::write_stderr("dlqcat: warning: " + util::visible(warning) + "\n");
   }
   if (!global.quiet) {
     // Skip reasons may quote a record's bytes.
@@ -159,8 +272,17 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
     throw Interrupted();
   }
   if (stats.failed > 0) {
-    throw DeliveryError(fmt::format("{} record{} not delivered; their DLQ offsets were not committed, so a rerun retries them",
+    throw DeliveryError(fmt::format("{} record{} not delivered; they stay uncommitted in the DLQ, and a rerun retries them",
                                     stats.failed, stats.failed == 1 ? "" : "s"));
+  }
+  if (stats.deferred > 0) {
+    throw DeliveryError(fmt::format("{} matching record{} left for a later run: the group's commit cannot record more "
+                                    "records handled past those the filters left (see docs/REPLAY.md); run without "
+                                    "filters, or with ones that match the records left, to move the commit on",
+                                    stats.deferred, stats.deferred == 1 ? "" : "s"));
+  }
+  if (stats.group_incomplete) {
+    throw KafkaError(*stats.group_incomplete);
   }
   if (write_error) {
     throw *write_error;
@@ -171,13 +293,20 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
 void
 add_common(CLI::App& sub, ReplayCommandOptions& options)
 {
-  add_read_options(sub, options.read);
+  add_read_options(sub, options.read, true, GroupUse::Always);
   // replay and park always commit in a group; name the default instead of "else assign".
   sub.get_option("--group")->description(
-    fmt::format("Consumer group to read and commit in (default dlqcat-{}-<dlq>)", options.park ? "park" : "replay"));
+    "Consumer group to read and commit in (default dlqcat-replay-<dlq>, shared by replay and park)");
   sub.add_option("--park-topic", options.park_topic, "Parking-lot topic (default <dlq>.parking-lot)")->type_name("TOPIC");
+  sub.add_option("--retry-header", options.retry_header,
+                 "The replay counter: read, compared with the attempt limits, written back + 1 in its own encoding "
+                 "(default x-retries; retry_topic-attempts on Spring retry-topic records)")
+    ->type_name("NAME");
   sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(finite(CLI::PositiveNumber));
   sub.add_flag("--dry-run", options.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");
+  sub.add_flag("--explain", options.explain,
+               "Print each record's decision and why (replay, park, skip, leave, pass) on stdout; with --dry-run, the "
+               "plan record by record");
   sub.add_flag("--transactional", options.transactional,
                "Produce and commit DLQ offsets in Kafka transactions (exactly once)");
   sub.add_option("--summary-json", options.summary_json, "Write the final counts as JSON to FILE")->type_name("FILE");
@@ -201,13 +330,10 @@ add_replay(CLI::App& app, AppState& state)
   auto* sub = app.add_subcommand("replay", "Republish dead letters to their source with a retry counter; park exhausted ones");
   add_common(*sub, *options);
   sub->add_option("--to", options->to, "Target topic (default: each record's decoded original topic)")->type_name("TOPIC");
-  sub->add_option("--max-attempts", options->max_attempts, "Park records whose attempts reached N")
+  sub->add_option("--max-attempts", options->max_attempts, "Park records whose replay counter reached N")
     ->type_name("N")
     ->capture_default_str()
     ->check(CLI::Range(1, 1000000));
-  sub->add_option("--retry-header", options->retry_header, "Header that carries the attempt count (decimal text)")
-    ->type_name("NAME")
-    ->capture_default_str();
   sub->add_flag("--keep-partition", options->keep_partition, "Write to the original partition (else: by key, as Java clients)");
   sub->add_flag("--keep-error-headers", options->keep_error_headers, "Keep the DLQ dialect's error headers");
   sub->add_flag("--new-timestamp", options->new_timestamp, "Stamp records now (default: keep the original timestamp)");

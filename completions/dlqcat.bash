@@ -77,6 +77,7 @@ _dlqcat()
         consume-dlq/--original-topic)
             _dlqcat_topics
             return ;;
+        consume-dlq/-p | consume-dlq/--partition | \
         consume-dlq/-G | consume-dlq/--group | \
         consume-dlq/-o | consume-dlq/--offset | \
         consume-dlq/-c | consume-dlq/--count | \
@@ -93,6 +94,7 @@ _dlqcat()
         inspect-headers/--original-topic)
             _dlqcat_topics
             return ;;
+        inspect-headers/-p | inspect-headers/--partition | \
         inspect-headers/-G | inspect-headers/--group | \
         inspect-headers/-o | inspect-headers/--offset | \
         inspect-headers/--exception | \
@@ -112,15 +114,16 @@ _dlqcat()
         replay/--to)
             _dlqcat_topics
             return ;;
+        replay/-p | replay/--partition | \
         replay/-G | replay/--group | \
         replay/-o | replay/--offset | \
+        replay/--retry-header | \
         replay/--rate | \
         replay/--exception | \
         replay/--since | \
         replay/--until | \
         replay/--min-attempts | \
-        replay/--max-attempts | \
-        replay/--retry-header)
+        replay/--max-attempts)
             return ;;
         park/--summary-json)
             _dlqcat_reply -f
@@ -133,8 +136,10 @@ _dlqcat()
         park/--original-topic)
             _dlqcat_topics
             return ;;
+        park/-p | park/--partition | \
         park/-G | park/--group | \
         park/-o | park/--offset | \
+        park/--retry-header | \
         park/--rate | \
         park/--exception | \
         park/--since | \
@@ -185,10 +190,10 @@ _dlqcat()
         case $sub in
             "") _dlqcat_reply -W "-h --help --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             produce) _dlqcat_reply -W "-h --help -t --topic -p --partition -k --key -K -D -H -Z -l --json --dialect --error-class --error-message --original --attempts --stage --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
-            consume-dlq) _dlqcat_reply -W "-h --help -t --topic -G --group -o --offset -e --exit -c --count -f --format -J --json --stacktrace --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
-            inspect-headers) _dlqcat_reply -W "-h --help -t --topic -G --group -o --offset --summary -J --json --fail-if-any --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color -" ;;
-            replay) _dlqcat_reply -W "-h --help -t --topic -G --group -o --offset -e --exit --park-topic --rate --dry-run --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --to --max-attempts --retry-header --keep-partition --keep-error-headers --new-timestamp --unwrap --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
-            park) _dlqcat_reply -W "-h --help -t --topic -G --group -o --offset -e --exit --park-topic --rate --dry-run --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
+            consume-dlq) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit -c --count -f --format -J --json --stacktrace --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
+            inspect-headers) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset --summary -J --json --fail-if-any --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color -" ;;
+            replay) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit --park-topic --retry-header --rate --dry-run --explain --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --to --max-attempts --keep-partition --keep-error-headers --new-timestamp --unwrap --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
+            park) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit --park-topic --retry-header --rate --dry-run --explain --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             compact-fix) _dlqcat_reply -W "-h --help -t --topic -G --group --connector --connect --find-poison --all --partition --offset --key --pg --table --pk --strategy --value --value-file --tombstone --park-topic --segment-ms --dirty-ratio --timeout --admin-timeout --connect-timeout --dry-run --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             broker) _dlqcat_reply -W "-h --help --brokers --topic --version -b -X -F --config -q --quiet -v --verbose --color" ;;
             demo) _dlqcat_reply -W "-h --help --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;

@@ -65,6 +65,14 @@ has_any(const ExceptionInfo& e, ErrorJsonOptions options)
 
 } // namespace
 
+const ExceptionInfo&
+primary_exception(const ErrorContext& context) noexcept
+{
+  const auto& e = context.exception;
+  const bool value_has_one = e.class_name || e.message || e.stacktrace || e.cause_class || e.cause_message;
+  return value_has_one ? e : context.key_exception;
+}
+
 OriginalLocation
 parse_original_location(std::string_view text)
 {
@@ -132,6 +140,15 @@ append_json(util::JsonWriter& out, const ErrorContext& context, ErrorJsonOptions
     }
     exception.field("cause_class", context.exception.cause_class);
     exception.field("cause_message", context.exception.cause_message);
+  }
+  if (has_any(context.key_exception, options)) {
+    object.key("key_exception");
+    ObjectWriter exception(out);
+    exception.field("class", context.key_exception.class_name);
+    exception.field("message", context.key_exception.message);
+    if (options.stacktrace) {
+      exception.field("stacktrace", context.key_exception.stacktrace);
+    }
   }
   object.field("stage", context.stage);
   object.field("executing_class", context.executing_class);

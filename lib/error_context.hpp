@@ -52,7 +52,10 @@ struct ErrorContext
 {
   std::string dialect; // the current (last-written) dialect, e.g. "connect"
   OriginalLocation original;
-  ExceptionInfo exception;
+  ExceptionInfo exception;     // the value's exception (or the record's, where no key has one)
+  // Spring's kafka_dlt-key-exception-* / kafka_key-exception-*: the key failed to deserialize.
+  // Kept apart from `exception`: a record may carry both, or only this one.
+  ExceptionInfo key_exception;
   std::optional<std::string> stage;
   // The class executing the failed stage (Connect's __connect.errors.class.name), e.g. a converter.
   std::optional<std::string> executing_class;
@@ -65,6 +68,10 @@ struct ErrorContext
 
   bool operator==(const ErrorContext&) const = default;
 };
+
+// The exception to name a record by (summaries, %E, --dry-run's counts): the value's, or the key's
+// when the value has none. Never a mix of the two.
+const ExceptionInfo& primary_exception(const ErrorContext& context) noexcept;
 
 // Parses produce's --original TOPIC[:PARTITION[@OFFSET]]. Throws UsageError.
 OriginalLocation parse_original_location(std::string_view text);

@@ -192,10 +192,12 @@ matches(const Filter& filter, const record::Record& record, const ErrorContext* 
       return false;
     }
     const auto& e = error->exception;
+    const auto& k = error->key_exception;
     const auto search = [&](const std::optional<std::string>& text) {
       return text && RE2::PartialMatch(*text, *filter.exception);
     };
-    if (!search(e.class_name) && !search(e.cause_class) && !search(e.message) && !search(e.cause_message)) {
+    if (!search(e.class_name) && !search(e.cause_class) && !search(e.message) && !search(e.cause_message)
+        && !search(k.class_name) && !search(k.message)) {
       return false;
     }
   }

@@ -19,7 +19,8 @@ Summary::add(const record::Record& record, const ErrorContext* error)
   }
   std::string exception;
   if (error != nullptr) {
-    exception = error->exception.cause_class.value_or(error->exception.class_name.value_or(""));
+    const auto& e = primary_exception(*error);
+    exception = e.cause_class.value_or(e.class_name.value_or(""));
   }
   Key key{error != nullptr ? error->original.topic.value_or("") : "",
           std::move(exception),
@@ -39,7 +40,8 @@ Summary::add(const record::Record& record, const ErrorContext* error)
     row.last_timestamp = std::max(row.last_timestamp, record.timestamp);
   }
   if (row.sample_message.empty() && error != nullptr) {
-    row.sample_message = error->exception.message.value_or(error->exception.cause_message.value_or(""));
+    const auto& e = primary_exception(*error);
+    row.sample_message = e.message.value_or(e.cause_message.value_or(""));
   }
   const std::string dialect = error != nullptr ? error->dialect : "none";
   if (std::find(row.dialects.begin(), row.dialects.end(), dialect) == row.dialects.end()) {

@@ -54,8 +54,61 @@ encode(const ErrorContext& context, record::Record& record)
   }
 }
 
+// Sets `field` to `text`, reusing the buffer it holds.
+void
+assign(std::optional<std::string>& field, std::string_view text)
+{
+  if (field) {
+    field->assign(text);
+  } else {
+    field.emplace(text);
+  }
+}
+
+// Connect writes no cause header; its root cause is the last "Caused by: CLASS[: MESSAGE]" line of
+// the stack trace (Java's Throwable.printStackTrace; indented ones belong to suppressed
+// exceptions). It fills cause_class and cause_message, so that --exception and the summaries see
+// it as they see Spring's cause header. (The generic decode left both fields as the previous
+// record had them: Dialect::finish_fills_cause.)
+void
+finish(ErrorContext& context)
+{
+  auto& e = context.exception;
+  constexpr std::string_view k_caused_by = "Caused by: ";
+  const std::string_view trace = e.stacktrace ? std::string_view(*e.stacktrace) : std::string_view();
+  size_t at = std::string_view::npos;
+  for (size_t end = trace.size(); end > 0;) {
+    const size_t found = trace.rfind(k_caused_by, end - 1);
+    if (found == std::string_view::npos) {
+      break;
+    }
+    if (found == 0 || trace[found - 1] == '\n') {
+      at = found;
+      break;
+    }
+    end = found;
+  }
+  if (at == std::string_view::npos) {
+    e.cause_class.reset();
+    e.cause_message.reset();
+    return;
+  }
+  std::string_view line = trace.substr(at + k_caused_by.size());
+  line = line.substr(0, line.find('\n'));
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  const size_t colon = line.find(": ");
+  assign(e.cause_class, line.substr(0, colon));
+  if (colon != std::string_view::npos) {
+    assign(e.cause_message, line.substr(colon + 2));
+  } else {
+    e.cause_message.reset();
+  }
+}
+
 } // namespace
 
-constinit const Dialect k_connect{"connect", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_connect{"connect", k_prefixes, k_headers, encode, finish, true};
 
 } // namespace dlq::dialect

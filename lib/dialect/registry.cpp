@@ -300,7 +300,7 @@ number_of(const Slot& slot)
 }
 
 void
-fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots)
+fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots, bool finish_fills_cause)
 {
   const auto slot = [&](Field field) -> const Slot& { return slots[size_t(field)]; };
   set_text(context.original.topic, slot(Field::OriginalTopic));
@@ -312,8 +312,13 @@ fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots)
   set_text(context.exception.class_name, slot(Field::ExceptionClass));
   set_text(context.exception.message, slot(Field::ExceptionMessage));
   set_text(context.exception.stacktrace, slot(Field::ExceptionStacktrace));
-  set_text(context.exception.cause_class, slot(Field::CauseClass));
-  set_text(context.exception.cause_message, slot(Field::CauseMessage));
+  if (!finish_fills_cause || slot(Field::CauseClass).set || slot(Field::CauseMessage).set) {
+    set_text(context.exception.cause_class, slot(Field::CauseClass));
+    set_text(context.exception.cause_message, slot(Field::CauseMessage));
+  }
+  set_text(context.key_exception.class_name, slot(Field::KeyExceptionClass));
+  set_text(context.key_exception.message, slot(Field::KeyExceptionMessage));
+  set_text(context.key_exception.stacktrace, slot(Field::KeyExceptionStacktrace));
   set_text(context.stage, slot(Field::Stage));
   set_text(context.executing_class, slot(Field::ExecutingClass));
   set_text(context.connector, slot(Field::Connector));
@@ -431,7 +436,9 @@ decode(const record::Record& record, ErrorContext& context)
       offer(slots[size_t(owner.spec->field)], *owner.spec, value);
     }
   }
-  fill(context, slots);
+  const bool finish_fills_cause = current.finish_fills_cause && !slots[size_t(Field::CauseClass)].set
+                                  && !slots[size_t(Field::CauseMessage)].set;
+  fill(context, slots, finish_fills_cause);
   if (!context.attempts) {
     context.attempts = attempts_from(record, owners);
   }

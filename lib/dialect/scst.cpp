@@ -34,9 +34,9 @@ constexpr HeaderSpec k_headers[] = {
   shared("kafka_dlt-exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
   own("x-exception-message", Encoding::Utf8, Field::ExceptionMessage),
   own("x-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
-  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
-  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
-  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::KeyExceptionClass),
+  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::KeyExceptionMessage),
+  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::KeyExceptionStacktrace),
   counter(k_retries, Encoding::Counter),
   HeaderSpec{k_json_types, Encoding::Json, Field::None, 0, false, false},
 };

@@ -41,6 +41,9 @@ enum class Field : uint8_t {
   ExceptionStacktrace,
   CauseClass,
   CauseMessage,
+  KeyExceptionClass,
+  KeyExceptionMessage,
+  KeyExceptionStacktrace,
   Stage,
   ExecutingClass,
   Connector,
@@ -96,6 +99,9 @@ struct Dialect
   std::span<const HeaderSpec> headers;
   void (*encode)(const ErrorContext& context, record::Record& record);
   void (*finish)(ErrorContext& context); // optional fix-ups after the generic decode
+  // finish() sets (or resets) the cause fields when no header gave them: the generic decode
+  // leaves them as they were, so that their buffers are reused from record to record.
+  bool finish_fills_cause = false;
 };
 
 // The header's spec in `dialect`, or nullptr. No allocation.

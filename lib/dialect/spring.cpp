@@ -28,10 +28,10 @@ constexpr HeaderSpec k_headers[] = {
   shared("kafka_dlt-exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
   own("kafka_dlt-exception-message", Encoding::Utf8, Field::ExceptionMessage),
   own("kafka_dlt-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
-  // Key deserialization failures; the value exception wins when both are there.
-  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
-  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
-  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  // Key deserialization failures: ErrorContext::key_exception, apart from the value's.
+  shared("kafka_dlt-key-exception-fqcn", Encoding::Utf8, Field::KeyExceptionClass),
+  shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::KeyExceptionMessage),
+  shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::KeyExceptionStacktrace),
   // ErrorHandlingDeserializer's payloads (normally stripped) and the container's delivery attempt.
   shared("springDeserializerExceptionKey", Encoding::JavaSerialized, Field::None),
   shared("springDeserializerExceptionValue", Encoding::JavaSerialized, Field::None),
@@ -54,6 +54,16 @@ encode(const ErrorContext& context, record::Record& record)
   }
   if (e.stacktrace) {
     put::replace(record, "kafka_dlt-exception-stacktrace", *e.stacktrace);
+  }
+  const auto& k = context.key_exception;
+  if (k.class_name) {
+    put::replace(record, "kafka_dlt-key-exception-fqcn", *k.class_name);
+  }
+  if (k.message) {
+    put::replace(record, "kafka_dlt-key-exception-message", *k.message);
+  }
+  if (k.stacktrace) {
+    put::replace(record, "kafka_dlt-key-exception-stacktrace", *k.stacktrace);
   }
   if (o.topic) {
     put::add_if_absent(record, "kafka_dlt-original-topic", *o.topic);

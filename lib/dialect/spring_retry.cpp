@@ -27,9 +27,9 @@ constexpr HeaderSpec k_headers[] = {
   own("kafka_exception-cause-fqcn", Encoding::Utf8, Field::CauseClass),
   own("kafka_exception-message", Encoding::Utf8, Field::ExceptionMessage),
   own("kafka_exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace),
-  own("kafka_key-exception-fqcn", Encoding::Utf8, Field::ExceptionClass, 1),
-  own("kafka_key-exception-message", Encoding::Utf8, Field::ExceptionMessage, 1),
-  own("kafka_key-exception-stacktrace", Encoding::Utf8, Field::ExceptionStacktrace, 1),
+  own("kafka_key-exception-fqcn", Encoding::Utf8, Field::KeyExceptionClass),
+  own("kafka_key-exception-message", Encoding::Utf8, Field::KeyExceptionMessage),
+  own("kafka_key-exception-stacktrace", Encoding::Utf8, Field::KeyExceptionStacktrace),
   own("retry_topic-original-timestamp", Encoding::BigInt, Field::OriginalTimestamp, 1),
   own("retry_topic-attempts", Encoding::I32OrBigInt, Field::Attempts),
   own("retry_topic-backoff-timestamp", Encoding::BigInt, Field::None),
@@ -51,6 +51,16 @@ encode(const ErrorContext& context, record::Record& record)
   }
   if (e.stacktrace) {
     put::replace(record, "kafka_exception-stacktrace", *e.stacktrace);
+  }
+  const auto& k = context.key_exception;
+  if (k.class_name) {
+    put::replace(record, "kafka_key-exception-fqcn", *k.class_name);
+  }
+  if (k.message) {
+    put::replace(record, "kafka_key-exception-message", *k.message);
+  }
+  if (k.stacktrace) {
+    put::replace(record, "kafka_key-exception-stacktrace", *k.stacktrace);
   }
   if (o.topic) {
     put::add_if_absent(record, "kafka_original-topic", *o.topic);

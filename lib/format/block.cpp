@@ -124,11 +124,22 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
     out.push_back('\n');
   } else {
     const auto& exception = error->exception;
-    std::string headline = exception.class_name ? visible(*exception.class_name) : "(exception class not given)";
-    if (exception.message) {
-      headline += ": " + visible(*exception.message);
+    const auto& key_exception = error->key_exception;
+    const auto headline_of = [](const ExceptionInfo& e) {
+      std::string headline = e.class_name ? visible(*e.class_name) : "(exception class not given)";
+      if (e.message) {
+        headline += ": " + visible(*e.message);
+      }
+      return headline;
+    };
+    // The value's exception and the key's are never mixed: a record may carry either or both.
+    const bool key_only = &primary_exception(*error) == &key_exception;
+    const bool has_key = key_exception.class_name || key_exception.message;
+    out += fmt::format("  error:   {} {}\n", paint(k_red, key_only && has_key ? "key: " + headline_of(key_exception) : headline_of(exception)),
+                       paint(k_dim, "(" + error->dialect + ")"));
+    if (has_key && !key_only) {
+      out += fmt::format("  key error: {}\n", paint(k_red, headline_of(key_exception)));
     }
-    out += fmt::format("  error:   {} {}\n", paint(k_red, headline), paint(k_dim, "(" + error->dialect + ")"));
     if (exception.cause_class || exception.cause_message) {
       out += fmt::format("  cause:   {}{}\n", visible(exception.cause_class.value_or("")),
                          exception.cause_message ? ": " + visible(*exception.cause_message) : "");
@@ -155,6 +166,10 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
     if (exception.stacktrace && !exception.stacktrace->empty()) {
       out += "  stacktrace:\n";
       append_stacktrace(out, *exception.stacktrace, options);
+    }
+    if (key_exception.stacktrace && !key_exception.stacktrace->empty()) {
+      out += "  key stacktrace:\n";
+      append_stacktrace(out, *key_exception.stacktrace, options);
     }
   }
   out += fmt::format("  headers: {}\n\n", record.headers.size());

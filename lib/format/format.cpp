@@ -234,12 +234,12 @@ render(std::string& out, const Template& tpl, const record::Record& record, cons
       break;
     case Token::ExceptionClass:
       if (error != nullptr) {
-        append_optional(out, error->exception.class_name);
+        append_optional(out, primary_exception(*error).class_name);
       }
       break;
     case Token::ExceptionMessage:
       if (error != nullptr) {
-        append_optional(out, error->exception.message);
+        append_optional(out, primary_exception(*error).message);
       }
       break;
     case Token::Original:

@@ -4,6 +4,10 @@
 
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
 namespace dlq::kafka {
 
 PartitionsPtr
@@ -11,7 +15,18 @@ to_partition_list(const std::vector<TopicPartition>& partitions)
 {
   PartitionsPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
   for (const auto& tp : partitions) {
-    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = tp.offset;
+    auto* element = rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    element->offset = tp.offset;
+    if (!tp.metadata.empty()) {
+      // The list owns it: rd_kafka_topic_partition_list_destroy() frees it with free() (librdkafka
+      // src/rdkafka_partition.c, rd_kafka_topic_partition_destroy0).
+      element->metadata = std::malloc(tp.metadata.size());
+      if (element->metadata == nullptr) {
+        throw std::bad_alloc();
+      }
+      std::memcpy(element->metadata, tp.metadata.data(), tp.metadata.size());
+      element->metadata_size = tp.metadata.size();
+    }
   }
   return list;
 }
@@ -48,11 +63,15 @@ Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_p
   auto* self = static_cast<Consumer*>(static_cast<ClientEvents*>(opaque)->owner);
   const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   const bool assigned = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
-  if (assigned && self->m_on_rebalance) {
-    self->m_on_rebalance(*partitions, true);
-  }
-  if (!assigned && self->m_on_rebalance) {
-    self->m_on_rebalance(*partitions, false);
+  if (self->m_on_rebalance) {
+    // No exception may cross librdkafka's C frames: kept, and rethrown by poll().
+    try {
+      self->m_on_rebalance(*partitions, assigned);
+    } catch (...) {
+      if (!self->m_callback_error) {
+        self->m_callback_error = std::current_exception();
+      }
+    }
   }
   if (cooperative) {
     ErrorPtr error(assigned ? rd_kafka_incremental_assign(rk, partitions) : rd_kafka_incremental_unassign(rk, partitions));
@@ -99,7 +118,11 @@ Consumer::subscribe(const std::vector<std::string>& topics)
 MessagePtr
 Consumer::poll(milliseconds timeout)
 {
-  return MessagePtr(rd_kafka_consumer_poll(m_handle.get(), static_cast<int>(timeout.count())));
+  MessagePtr message(rd_kafka_consumer_poll(m_handle.get(), static_cast<int>(timeout.count())));
+  if (m_callback_error) {
+    std::rethrow_exception(std::exchange(m_callback_error, nullptr));
+  }
+  return message;
 }
 
 void
@@ -173,9 +196,49 @@ Consumer::committed(const std::vector<TopicPartition>& partitions, milliseconds 
   }
   std::vector<TopicPartition> out;
   for (int i = 0; i < list->cnt; ++i) {
-    out.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+    const auto& tp = list->elems[i];
+    std::string metadata;
+    if (tp.metadata != nullptr && tp.metadata_size > 0) {
+      metadata.assign(static_cast<const char*>(tp.metadata), tp.metadata_size);
+    }
+    out.push_back({tp.topic, tp.partition, tp.offset, std::move(metadata)});
   }
   return out;
+}
+
+rd_kafka_resp_err_t
+Consumer::try_commit(const std::vector<TopicPartition>& offsets) noexcept
+{
+  if (offsets.empty()) {
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  }
+  try {
+    const auto list = to_partition_list(offsets);
+    const auto err = rd_kafka_commit(m_handle.get(), list.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return err;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return list->elems[i].err;
+      }
+    }
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  } catch (const std::bad_alloc&) {
+    return RD_KAFKA_RESP_ERR__FAIL;
+  }
+}
+
+bool
+Consumer::assignment_lost() const noexcept
+{
+  return rd_kafka_assignment_lost(m_handle.get()) != 0;
+}
+
+GroupMetadataPtr
+Consumer::group_metadata() const
+{
+  return GroupMetadataPtr(rd_kafka_consumer_group_metadata(m_handle.get()));
 }
 
 void

@@ -2,6 +2,7 @@
 
 #include "kafka/client.hpp"
 
+#include <exception>
 #include <functional>
 #include <optional>
 
@@ -9,9 +10,18 @@ namespace dlq::kafka {
 
 struct TopicPartition
 {
+  TopicPartition() = default;
+  TopicPartition(std::string topic_, int32_t partition_, int64_t offset_ = RD_KAFKA_OFFSET_INVALID, std::string metadata_ = {})
+    : topic(std::move(topic_)), partition(partition_), offset(offset_), metadata(std::move(metadata_))
+  {
+  }
+
   std::string topic;
   int32_t partition = 0;
   int64_t offset = RD_KAFKA_OFFSET_INVALID;
+  // A commit's metadata string (OffsetCommit / OffsetFetch): sent with commits, read back by
+  // committed(). Empty: none.
+  std::string metadata;
 
   bool operator==(const TopicPartition&) const = default;
 };
@@ -40,11 +50,21 @@ public:
   // Commits exactly these offsets (the next offsets to read) for this consumer's group.id,
   // without joining the group: the group must have no active members.
   void commit_offsets(const std::vector<TopicPartition>& offsets);
+  // Commits these offsets, each with its metadata (an empty one clears what was there), in the
+  // group this consumer is a member of (or, assigned, directly). Returns the request's error, else
+  // the first partition's error; NO_ERROR when all were committed. Never throws.
+  rd_kafka_resp_err_t try_commit(const std::vector<TopicPartition>& offsets) noexcept;
+  // Inside a revoke: whether the partitions were lost (the group went on without this member)
+  // rather than handed over; a commit for them would then be refused or overwrite another's.
+  bool assignment_lost() const noexcept;
+  // For Producer::send_offsets_to_transaction.
+  GroupMetadataPtr group_metadata() const;
   // The watermarks of these partitions, in the same order: two ListOffsets requests to each
   // leader (earliest, latest), where Client::watermarks() makes two round trips per partition.
   std::vector<Watermarks> watermarks(const std::vector<TopicPartition>& partitions, milliseconds timeout);
   using Client::watermarks;
-  // The group's committed offsets for these partitions; RD_KAFKA_OFFSET_INVALID where none.
+  // The group's committed offsets for these partitions, with their metadata;
+  // RD_KAFKA_OFFSET_INVALID where none.
   std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions, milliseconds timeout);
 
   // Leaves the group and stops fetching; throws KafkaError on failure. Idempotent.
@@ -64,6 +84,7 @@ private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
   RebalanceCallback m_on_rebalance;
+  std::exception_ptr m_callback_error; // thrown inside the rebalance callback, rethrown by poll()
   QueuePtr m_queue; // the consumer queue poll() reads (destroyed before the handle)
   bool m_closed = false;
   bool m_started = false; // assign() or subscribe() was called: records may be waiting

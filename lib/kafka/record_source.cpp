@@ -98,9 +98,38 @@ void
 EndTracker::track(std::string_view topic, int32_t partition, int64_t start, int64_t high)
 {
   set_high(topic, partition, high);
+  set_start(topic, partition, start);
   if (start >= high) {
     mark_done(topic, partition);
   }
+}
+
+void
+EndTracker::set_start(std::string_view topic, int32_t partition, int64_t start)
+{
+  state(topic, partition).position = start;
+}
+
+uint64_t
+EndTracker::remaining(const std::vector<std::pair<std::string, int32_t>>& scope) const
+{
+  const auto left = [](const State& state) -> uint64_t {
+    return state.high && !state.done && *state.high > state.position ? static_cast<uint64_t>(*state.high - state.position)
+                                                                       : 0;
+  };
+  uint64_t total = 0;
+  if (scope.empty()) {
+    for (const auto& [key, state] : m_states) {
+      total += left(state);
+    }
+    return total;
+  }
+  for (const auto& [topic, partition] : scope) {
+    if (const auto* state = find(topic, partition)) {
+      total += left(*state);
+    }
+  }
+  return total;
 }
 
 void
@@ -122,6 +151,7 @@ EndTracker::accept(std::string_view topic, int32_t partition, int64_t offset)
   if (state.done) {
     return false;
   }
+  state.position = offset + 1;
   if (offset >= *state.high) {
     state.done = true;
     ++m_changes;
@@ -219,22 +249,37 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   // Learn every partition (this also proves the cluster is reachable) and snapshot the ends.
   std::vector<TopicPartition> all;
   for (const auto& topic : m_options.topics) {
-    for (const auto partition : m_consumer->partitions(topic)) {
-      all.push_back({topic, partition});
+    const auto partitions = m_consumer->partitions(topic);
+    for (const auto partition : m_options.partitions) {
+      if (std::find(partitions.begin(), partitions.end(), partition) == partitions.end()) {
+        throw UsageError(fmt::format("-p: topic \"{}\" has no partition {} ({} partition{})", topic, partition,
+                                     partitions.size(), partitions.size() == 1 ? "" : "s"));
+      }
+    }
+    for (const auto partition : partitions) {
+      if (m_options.partitions.empty()
+          || std::find(m_options.partitions.begin(), m_options.partitions.end(), partition) != m_options.partitions.end()) {
+        all.push_back({topic, partition});
+      }
     }
   }
   const auto all_marks = m_consumer->watermarks(all, k_connect_timeout);
   for (size_t i = 0; i < all.size(); ++i) {
-    const auto& tp = all[i];
-    const auto& marks = all_marks[i];
-    m_snapshot[{tp.topic, tp.partition}] = marks;
-    if (!joins_group()) {
-      // Assigned mode knows its start now; group mode learns it on assignment.
-      const auto start = resolve_start(m_options.start, marks.low, marks.high);
+    m_snapshot[{all[i].topic, all[i].partition}] = all_marks[i];
+  }
+  if (!joins_group()) {
+    // Assigned mode knows its starts now (a group's commits looked up in one request); group
+    // mode learns them on assignment.
+    m_assigned_starts = assigned_starts(all);
+    if (m_options.group && m_options.on_assign) {
+      m_options.on_assign(m_assigned_starts);
+    }
+    for (const auto& start : m_assigned_starts) {
+      const auto& marks = m_snapshot[{start.topic, start.partition}];
       if (m_options.stop_at_end) {
-        m_ends.track(tp.topic, tp.partition, start.value_or(marks.low), marks.high);
+        m_ends.track(start.topic, start.partition, start.offset.value_or(marks.low), marks.high);
       } else if (m_options.stop_timestamp) {
-        m_ends.track(tp.topic, tp.partition, 0, k_no_end);
+        m_ends.track(start.topic, start.partition, 0, k_no_end);
       }
     }
   }
@@ -245,23 +290,52 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   }
 }
 
+// Assigned mode: where each partition starts. A start that the watermarks just read resolve is
+// given as an offset, which librdkafka fetches from at once, without asking the leader first as
+// for "beginning" or "end"; a group's committed offsets are looked up in one request.
+std::vector<StartPosition>
+RecordSource::assigned_starts(const std::vector<TopicPartition>& partitions)
+{
+  std::vector<StartPosition> starts;
+  std::vector<TopicPartition> stored;
+  for (const auto& tp : partitions) {
+    const auto& marks = m_snapshot[{tp.topic, tp.partition}];
+    starts.push_back({tp.topic, tp.partition, resolve_start(m_options.start, marks.low, marks.high), {}, {}});
+    if (m_options.start.kind == OffsetSpec::Kind::Stored && m_options.group) {
+      stored.push_back(tp);
+    }
+  }
+  if (stored.empty()) {
+    return starts;
+  }
+  const auto committed = m_consumer->committed(stored, k_connect_timeout);
+  for (size_t i = 0; i < starts.size() && i < committed.size(); ++i) {
+    const auto& marks = m_snapshot[{starts[i].topic, starts[i].partition}];
+    if (committed[i].offset >= 0) {
+      starts[i].committed = committed[i].offset;
+      starts[i].metadata = committed[i].metadata;
+      starts[i].offset = std::clamp(committed[i].offset, marks.low, std::max(marks.low, marks.high));
+    } else if (m_reset_to_earliest) {
+      starts[i].offset = marks.low;
+    }
+  }
+  return starts;
+}
+
 void
 RecordSource::start_assigned()
 {
   std::vector<TopicPartition> assignment;
-  for (const auto& [key, marks] : m_snapshot) {
-    if (m_options.stop_at_end && m_ends.is_done(key.first, key.second)) {
+  for (const auto& start : m_assigned_starts) {
+    if (m_options.stop_at_end && m_ends.is_done(start.topic, start.partition)) {
       // Nothing to read: not fetched at all. (A fetch of nothing but such partitions waits
       // out fetch.wait.max.ms at the broker, and holds back the partitions assigned with them:
       // a topic with one record in 64 partitions took a second to read.)
       continue;
     }
-    TopicPartition tp{key.first, key.second};
-    // A start that the watermarks just read resolve is given as an offset, which librdkafka
-    // fetches from at once, without asking the leader first as for "beginning" or "end".
+    TopicPartition tp{start.topic, start.partition};
     // s@: a placeholder here, replaced by offsets_for_times below.
-    tp.offset = resolve_start(m_options.start, marks.low, marks.high)
-                  .value_or(to_librdkafka_offset(m_options.start).value_or(m_options.start.value));
+    tp.offset = start.offset.value_or(to_librdkafka_offset(m_options.start).value_or(m_options.start.value));
     assignment.push_back(tp);
   }
   if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
@@ -289,13 +363,14 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
   ++m_rebalances;
   if (assigned) {
     m_joined = true;
+    ++m_assignments;
   }
   if (!assigned && m_options.on_revoke) {
     std::vector<std::pair<std::string, int32_t>> revoked;
     for (int i = 0; i < partitions.cnt; ++i) {
       revoked.emplace_back(partitions.elems[i].topic, partitions.elems[i].partition);
     }
-    m_options.on_revoke(revoked);
+    m_options.on_revoke(revoked, m_consumer->assignment_lost());
   }
   for (int i = 0; i < partitions.cnt; ++i) {
     auto& tp = partitions.elems[i];
@@ -307,8 +382,11 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
     m_assigned.push_back(key);
     // s@: a placeholder here, replaced by start_from_timestamp below.
     tp.offset = to_librdkafka_offset(m_options.start).value_or(RD_KAFKA_OFFSET_STORED);
+    const auto it = m_snapshot.find(key);
+    if (it != m_snapshot.end() && m_options.start.kind != OffsetSpec::Kind::Stored) {
+      tp.offset = resolve_start(m_options.start, it->second.low, it->second.high).value_or(tp.offset);
+    }
     if (m_options.stop_at_end) {
-      const auto it = m_snapshot.find(key);
       // A partition created after start has nothing in the snapshot: nothing to read.
       m_ends.set_high(key.first, key.second, it == m_snapshot.end() ? 0 : it->second.high);
     } else if (m_options.stop_timestamp) {
@@ -318,44 +396,66 @@ RecordSource::on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool ass
   if (!assigned) {
     return;
   }
+  std::vector<StartPosition> starts;
   if (m_options.start.kind == OffsetSpec::Kind::StartTimestamp) {
     start_from_timestamp(partitions);
-  } else {
-    start_from_committed(partitions);
-  }
-  if (m_options.stop_at_end) {
-    // A partition that starts at its end is done now, not when its (held) empty fetch returns.
     for (int i = 0; i < partitions.cnt; ++i) {
       const auto& tp = partitions.elems[i];
-      const auto marks = m_snapshot.find({tp.topic, tp.partition});
-      const int64_t high = marks != m_snapshot.end() ? marks->second.high : 0;
-      if (tp.offset >= 0 && tp.offset >= high) {
-        m_ends.mark_done(tp.topic, tp.partition);
+      starts.push_back({tp.topic, tp.partition, tp.offset >= 0 ? std::optional<int64_t>(tp.offset) : std::nullopt, {}, {}});
+    }
+  } else {
+    starts = start_from_committed(partitions);
+  }
+  if (m_options.on_assign) {
+    m_options.on_assign(starts);
+  }
+  for (int i = 0; i < partitions.cnt; ++i) {
+    auto& tp = partitions.elems[i];
+    const auto& start = starts[static_cast<size_t>(i)];
+    if (start.offset) {
+      tp.offset = *start.offset;
+    }
+    // Read again from its start, whatever an earlier assignment of it had read (-e included).
+    m_ends.reopen(start.topic, start.partition);
+    if (start.offset) {
+      m_ends.set_start(start.topic, start.partition, *start.offset);
+    }
+    if (m_options.stop_at_end && start.offset) {
+      // A partition that starts at its end is done now, not when its (held) empty fetch returns.
+      const auto marks = m_snapshot.find({start.topic, start.partition});
+      if (*start.offset >= (marks != m_snapshot.end() ? marks->second.high : 0)) {
+        m_ends.mark_done(start.topic, start.partition);
       }
     }
   }
 }
 
-// Partitions that start from the group's committed offsets get them here, in one request, and
-// those without one the low watermark of the snapshot (auto.offset.reset=earliest): librdkafka
-// can then fetch all of them at once. Left to itself it looks each start up first, and a first
-// fetch of only empty partitions waits out fetch.wait.max.ms at the broker, holding back the
-// rest (about a second of every replay on the embedded broker).
-void
-RecordSource::start_from_committed(rd_kafka_topic_partition_list_t& partitions) noexcept
+// Partitions that start from the group's committed offsets get them here, in one request (with
+// each commit's metadata, for on_assign), and those without one the low watermark of the
+// snapshot (auto.offset.reset=earliest): librdkafka can then fetch all of them at once. Left to
+// itself it looks each start up first, and a first fetch of only empty partitions waits out
+// fetch.wait.max.ms at the broker, holding back the rest (about a second of every replay on the
+// embedded broker).
+std::vector<StartPosition>
+RecordSource::start_from_committed(rd_kafka_topic_partition_list_t& partitions)
 {
-  if (!m_reset_to_earliest) {
-    return;
+  // One per partition, in the list's order.
+  std::vector<StartPosition> starts;
+  starts.reserve(static_cast<size_t>(partitions.cnt));
+  for (int i = 0; i < partitions.cnt; ++i) {
+    const auto& tp = partitions.elems[i];
+    starts.push_back({tp.topic, tp.partition, tp.offset >= 0 ? std::optional<int64_t>(tp.offset) : std::nullopt, {}, {}});
   }
   try {
     std::vector<TopicPartition> stored;
     for (int i = 0; i < partitions.cnt; ++i) {
-      if (partitions.elems[i].offset == RD_KAFKA_OFFSET_STORED) {
-        stored.push_back({partitions.elems[i].topic, partitions.elems[i].partition, RD_KAFKA_OFFSET_STORED});
+      const auto& tp = partitions.elems[i];
+      if (tp.offset == RD_KAFKA_OFFSET_STORED) {
+        stored.push_back({tp.topic, tp.partition, RD_KAFKA_OFFSET_STORED});
       }
     }
     if (stored.empty()) {
-      return;
+      return starts;
     }
     const auto committed = m_consumer->committed(stored, k_connect_timeout);
     for (int i = 0; i < partitions.cnt; ++i) {
@@ -369,13 +469,19 @@ RecordSource::start_from_committed(rd_kafka_topic_partition_list_t& partitions) 
       const auto marks = m_snapshot.find({tp.topic, tp.partition});
       if (found->offset >= 0) {
         tp.offset = found->offset;
-      } else if (marks != m_snapshot.end()) {
+        starts[i].committed = found->offset;
+        starts[i].metadata = found->metadata;
+      } else if (marks != m_snapshot.end() && m_reset_to_earliest) {
         tp.offset = marks->second.low;
+      }
+      if (tp.offset >= 0) {
+        starts[i].offset = tp.offset;
       }
     }
   } catch (...) {
     // Inside librdkafka's callback: what is not resolved, librdkafka looks up itself.
   }
+  return starts;
 }
 
 // -o s@MS in a group: like the other explicit starts, each assigned partition starts at the
@@ -421,18 +527,17 @@ RecordSource::finished()
   return !m_options.stop_at_end || rest_of_group_done();
 }
 
-// -e in a group: this member's partitions are done; the run ends when the group's committed
-// offsets show the other partitions done too (a member that died leaves its partitions to us
-// after session.timeout.ms), or after lingering for twice that.
+// -e in a group: this member's partitions are done; the run ends when the group's commits show
+// the other partitions done too (a member that died leaves its partitions to us after
+// session.timeout.ms). While the rest of the group makes progress, this member waits; once it
+// made none for group_timeout(), the run ends with group_incomplete() saying where it stands.
 bool
 RecordSource::rest_of_group_done()
 {
   const auto now = std::chrono::steady_clock::now();
   if (!m_own_done_since) {
     m_own_done_since = now;
-  }
-  if (now - *m_own_done_since >= m_linger) {
-    return true;
+    m_last_group_progress = now;
   }
   if (now - m_last_group_check < milliseconds(500)) {
     return false;
@@ -448,17 +553,85 @@ RecordSource::rest_of_group_done()
   if (others.empty()) {
     return true;
   }
-  auto list = to_partition_list(others);
-  if (rd_kafka_committed(m_consumer->handle(), list.get(), 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return false;
+  bool progressed = false;
+  std::optional<std::string> shortfall;
+  try {
+    shortfall = short_of_end(others, &progressed);
+  } catch (const KafkaError&) {
+    return false; // asked again in a moment
   }
-  for (int i = 0; i < list->cnt; ++i) {
-    const auto& tp = list->elems[i];
-    if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR || tp.offset < m_snapshot[{tp.topic, tp.partition}].high) {
-      return false;
+  if (!shortfall) {
+    return true;
+  }
+  if (progressed) {
+    m_last_group_progress = now;
+  } else if (now - m_last_group_progress >= m_linger) {
+    m_incomplete = fmt::format("the group's commits are not at the end offsets, and its other members made no progress "
+                               "for {} s: {}",
+                               m_linger.count() / 1000, *shortfall);
+    return true;
+  }
+  return false;
+}
+
+std::optional<std::string>
+RecordSource::short_of_end(const std::vector<TopicPartition>& keys, bool* progressed)
+{
+  const auto committed = m_consumer->committed(keys, milliseconds(5000));
+  std::string shortfall;
+  for (const auto& tp : committed) {
+    const int64_t high = m_snapshot[{tp.topic, tp.partition}].high;
+    int64_t position = tp.offset;
+    if (tp.offset >= 0 && m_options.group_position) {
+      position = m_options.group_position(tp.offset, tp.metadata);
+    }
+    if (progressed != nullptr) {
+      const auto [seen, first] = m_group_seen.try_emplace({tp.topic, tp.partition}, tp.offset, tp.metadata);
+      if (!first && (seen->second.first != tp.offset || seen->second.second != tp.metadata)) {
+        *progressed = true;
+        seen->second = {tp.offset, tp.metadata};
+      }
+    }
+    if (position < high) {
+      shortfall += fmt::format("{}{} [{}] at {} of {}", shortfall.empty() ? "" : ", ", tp.topic, tp.partition,
+                               std::max<int64_t>(position, 0), high);
     }
   }
-  return true;
+  if (shortfall.empty()) {
+    return std::nullopt;
+  }
+  return shortfall;
+}
+
+std::optional<std::string>
+RecordSource::verify_group_done()
+{
+  if (!joins_group() || !m_options.stop_at_end || m_incomplete) {
+    return m_incomplete;
+  }
+  std::vector<TopicPartition> keys;
+  for (const auto& [key, marks] : m_snapshot) {
+    if (marks.high > marks.low) {
+      keys.push_back({key.first, key.second});
+    }
+  }
+  if (keys.empty()) {
+    return std::nullopt;
+  }
+  const auto shortfall = short_of_end(keys, nullptr);
+  if (!shortfall) {
+    return std::nullopt;
+  }
+  return fmt::format("the group's commits are not at the end offsets: {}", *shortfall);
+}
+
+std::optional<uint64_t>
+RecordSource::remaining() const
+{
+  if (!m_options.stop_at_end || (joins_group() && !m_joined)) {
+    return std::nullopt; // not known before the group assigned partitions
+  }
+  return joins_group() ? m_ends.remaining(m_assigned) : m_ends.remaining();
 }
 
 const record::Record*
@@ -518,6 +691,16 @@ RecordSource::next()
   }
 }
 
+std::optional<std::pair<std::string, int32_t>>
+RecordSource::serve_group(milliseconds timeout)
+{
+  const MessagePtr dropped = m_consumer->poll(timeout);
+  if (!dropped || dropped->err != RD_KAFKA_RESP_ERR_NO_ERROR || dropped->rkt == nullptr) {
+    return std::nullopt;
+  }
+  return std::pair<std::string, int32_t>{rd_kafka_topic_name(dropped->rkt), dropped->partition};
+}
+
 void
 RecordSource::wake_fetchers()
 {
@@ -529,7 +712,7 @@ RecordSource::wake_fetchers()
 void
 RecordSource::mark_processed(const record::Record& record)
 {
-  if (joins_group()) {
+  if (commits()) {
     m_consumer->store_offset(record.topic, record.partition, record.offset + 1);
   }
 }
@@ -537,7 +720,7 @@ RecordSource::mark_processed(const record::Record& record)
 void
 RecordSource::commit()
 {
-  if (joins_group()) {
+  if (commits()) {
     m_consumer->commit();
   }
 }

@@ -17,19 +17,39 @@
 
 namespace dlq::kafka {
 
+// Where reading a partition starts, told to ReadOptions::on_assign.
+struct StartPosition
+{
+  std::string topic;
+  int32_t partition = 0;
+  std::optional<int64_t> offset;    // std::nullopt: left to librdkafka (auto.offset.reset=latest)
+  std::optional<int64_t> committed; // the group's committed offset, if it has one
+  std::string metadata;             // ... and that commit's metadata
+};
+
 struct ReadOptions
 {
   std::vector<std::string> topics;
+  std::vector<int32_t> partitions;           // -p: only these (of every topic); empty: all
   std::optional<std::string> group;          // -G
   // false: read from the group's committed offsets without joining it (a dry run must not make
-  // the group rebalance), and commit nothing.
+  // the group rebalance), and commit nothing. With -p the group is never joined either: the
+  // partitions are assigned, and commits go to the group directly.
   bool join_group = true;
   OffsetSpec start{OffsetSpec::Kind::Beginning, 0};
   std::optional<int64_t> stop_timestamp;     // e@MS: a partition ends at its first record at or after MS
   bool stop_at_end = false;                  // -e
   // Group mode: called inside poll() just before partitions are taken away, so that the caller
-  // can finish and commit their work first.
-  std::function<void(const std::vector<std::pair<std::string, int32_t>>&)> on_revoke;
+  // can finish and commit their work first; `lost`: the group already went on without this
+  // member (a commit would be refused, or overwrite the new owner's).
+  std::function<void(const std::vector<std::pair<std::string, int32_t>>&, bool lost)> on_revoke;
+  // With a group: where each partition starts, before its first record (in group mode inside
+  // poll(), on every assignment; called with an empty list when a rebalance ends with nothing new).
+  // The callback may move a start (a member that gets back a partition it had resumes there).
+  std::function<void(std::vector<StartPosition>&)> on_assign;
+  // Group mode, -e: how far the group has read a partition, from its commit (default: the
+  // committed offset). A partition is done for the whole group once this reaches its end.
+  std::function<int64_t(int64_t committed, std::string_view metadata)> group_position;
   // Called inside next() when a poll waited and found nothing: the moment to write out what is
   // buffered, so that a reader following a quiet topic sees each record when it comes.
   std::function<void()> on_idle;
@@ -50,6 +70,8 @@ public:
   // `high` is the snapshotted end offset. A partition with nothing to read is done at once.
   void track(std::string_view topic, int32_t partition, int64_t start, int64_t high);
   void set_high(std::string_view topic, int32_t partition, int64_t high);
+  // Where reading starts, when it is known (for remaining()).
+  void set_start(std::string_view topic, int32_t partition, int64_t start);
   // Called for each record; false if the record lies past the snapshot (to be skipped).
   bool accept(std::string_view topic, int32_t partition, int64_t offset);
   void mark_done(std::string_view topic, int32_t partition);
@@ -60,12 +82,15 @@ public:
   bool empty() const noexcept { return m_tracked == 0; }
   // Grows whenever a partition's end or done state changes: unchanged, every answer above is too.
   uint64_t changes() const noexcept { return m_changes; }
+  // Records still to read before the ends of the partitions in `scope` (empty = all tracked).
+  uint64_t remaining(const std::vector<std::pair<std::string, int32_t>>& scope = {}) const;
 
 private:
   struct State
   {
     std::optional<int64_t> high; // none: not tracked (no end), though it may be done
     bool done = false;
+    int64_t position = 0;        // the next offset to read, as far as known
   };
   // Looked up by (topic view, partition) for every record, so without building a key.
   struct KeyLess
@@ -107,22 +132,46 @@ public:
 
   Consumer& consumer() noexcept { return *m_consumer; }
 
+  // Polls only to serve the group (a rebalance, its callbacks): a record that comes meanwhile is
+  // dropped, not read, and its partition returned, so that the caller reads it again (rewind).
+  std::optional<std::pair<std::string, int32_t>> serve_group(milliseconds timeout);
+
+  // -e: records still to read in this reader's partitions (progress and ETA); std::nullopt
+  // without -e.
+  std::optional<uint64_t> remaining() const;
+  // Group mode: how many rebalances ended with an assignment (possibly of nothing new) so far.
+  uint64_t assignments() const noexcept { return m_assignments; }
+  // Group mode: how long a rebalance may take, and how long -e waits for the rest of the group to
+  // make progress: twice session.timeout.ms, plus 5 s.
+  milliseconds group_timeout() const noexcept { return m_linger; }
+  // Group mode, -e, after next() returned nullptr: why the group's commits are not at the end
+  // offsets (the rest of the group stopped making progress), or std::nullopt when they are.
+  const std::optional<std::string>& group_incomplete() const noexcept { return m_incomplete; }
+  // Group mode, -e: looks at the group's commits once more (after this reader's own final
+  // commit) and returns the partitions short of their end offsets, or std::nullopt.
+  std::optional<std::string> verify_group_done();
+
 private:
   void wake_fetchers();
   void start_assigned();
   void start_group();
   void on_rebalance(rd_kafka_topic_partition_list_t& partitions, bool assigned);
-  void start_from_committed(rd_kafka_topic_partition_list_t& partitions) noexcept;
+  std::vector<StartPosition> start_from_committed(rd_kafka_topic_partition_list_t& partitions);
+  std::vector<StartPosition> assigned_starts(const std::vector<TopicPartition>& partitions);
   void start_from_timestamp(rd_kafka_topic_partition_list_t& partitions) noexcept;
   bool finished();
   bool rest_of_group_done();
-  bool joins_group() const noexcept { return m_options.group && m_options.join_group; }
+  bool joins_group() const noexcept { return m_options.group && m_options.join_group && m_options.partitions.empty(); }
+  bool commits() const noexcept { return m_options.group && m_options.join_group; }
+  // The partitions in `keys` whose group position is short of the snapshot's end, as text.
+  std::optional<std::string> short_of_end(const std::vector<TopicPartition>& keys, bool* progressed);
 
   ReadOptions m_options;
   std::unique_ptr<Consumer> m_consumer;
   EndTracker m_ends;
   std::map<std::pair<std::string, int32_t>, Watermarks> m_snapshot; // -e: watermarks at start
   std::vector<std::pair<std::string, int32_t>> m_assigned;          // group mode: current assignment
+  std::vector<StartPosition> m_assigned_starts;                     // assigned mode: the partitions read
   bool m_joined = false;                                            // group mode: first assignment came
   // finished() rescans the partitions only after a change (it runs for every record).
   std::optional<std::pair<uint64_t, uint64_t>> m_finished_seen; // (m_ends.changes(), m_rebalances) of its last scan
@@ -131,6 +180,10 @@ private:
   milliseconds m_linger{0};           // group mode, -e: how long to wait for the rest of the group
   std::optional<std::chrono::steady_clock::time_point> m_own_done_since;
   std::chrono::steady_clock::time_point m_last_group_check{};
+  std::chrono::steady_clock::time_point m_last_group_progress{};
+  std::map<std::pair<std::string, int32_t>, std::pair<int64_t, std::string>> m_group_seen; // others' last commits
+  std::optional<std::string> m_incomplete;
+  uint64_t m_assignments = 0;
   // Waking the fetchers (see PrefetchWatch).
   std::optional<PrefetchWatch> m_prefetch;
   std::unique_ptr<FetchWaker> m_waker; // stopped before the consumer closes

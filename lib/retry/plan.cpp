@@ -2,6 +2,7 @@
 
 #include "dialect/dialect.hpp"
 #include "format/block.hpp"
+#include "kafka/topic_name.hpp"
 #include "util/json_scan.hpp"
 
 #include <fmt/core.h>
@@ -16,7 +17,7 @@ namespace {
 // spring_json_header_types maps header names to Java types for Spring's header mapper
 // (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write.
 void
-update_json_header_types(std::vector<record::Header>& headers, const std::string& retry_header)
+update_json_header_types(std::vector<record::Header>& headers, std::string_view retry_header)
 {
   for (auto& header : headers) {
     if (header.name != "spring_json_header_types" || !header.value) {
@@ -29,7 +30,7 @@ update_json_header_types(std::vector<record::Header>& headers, const std::string
     if (!types.is_object()) {
       return; // not ours to repair
     }
-    types[retry_header] = "java.lang.Integer";
+    types[std::string(retry_header)] = "java.lang.Integer";
     header.value = types.dump();
   }
 }
@@ -115,19 +116,21 @@ put_header(std::vector<record::Header>& headers, size_t index, const record::Hea
 } // namespace
 
 void
-plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms,
-     Decision& decision)
+plan(const record::Record& dead_letter, const ErrorContext* error, const Counter& counter, const Policy& policy,
+     int64_t now_ms, Decision& decision)
 {
   decision.reason.clear();
-  if (error != nullptr && error->attempts) {
-    decision.attempts = *error->attempts;
-  } else {
-    decision.attempts = dialect::attempts(dead_letter).value_or(0);
-  }
-
-  if (decision.attempts >= policy.max_attempts) {
+  decision.counter = counter;
+  if (!counter.problem.empty()) {
+    // Without a count, the loop has no bound: a human looks at it.
     decision.action = Action::Park;
-    decision.reason = fmt::format("attempts {} reached --max-attempts {}", decision.attempts, policy.max_attempts);
+    decision.reason = fmt::format("replay counter {} unreadable: {}", counter.header, counter.problem);
+    decision.output = make_parked(dead_letter, policy.park_topic, decision.reason, now_ms);
+    return;
+  }
+  if (counter.value >= policy.max_attempts) {
+    decision.action = Action::Park;
+    decision.reason = fmt::format("attempts {} reached --max-attempts {}", counter.value, policy.max_attempts);
     decision.output = make_parked(dead_letter, policy.park_topic, decision.reason, now_ms);
     return;
   }
@@ -135,10 +138,15 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
   const std::string* target = policy.to_topic ? &*policy.to_topic : nullptr;
   if (target == nullptr && error != nullptr && error->original.topic && !error->original.topic->empty()) {
     target = &*error->original.topic;
+    if (!kafka::is_legal_topic_name(*target)) {
+      decision.action = Action::Skip;
+      decision.reason = k_illegal_target;
+      return;
+    }
   }
   if (target == nullptr) {
     decision.action = Action::Skip;
-    decision.reason = "no original topic in its headers and no --to";
+    decision.reason = k_no_target;
     return;
   }
 
@@ -161,6 +169,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
   }
   out.partition = -1;
   if (policy.keep_partition) {
+    // Checked against the target's partitions by the replayer, which names the record.
     out.partition = error != nullptr && error->original.partition ? *error->original.partition : dead_letter.partition;
   }
   out.timestamp = -1;
@@ -170,7 +179,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
   }
   size_t kept = 0;
   for (const auto& header : dead_letter.headers) {
-    if (header.name == policy.retry_header) {
+    if (header.name == counter.header) {
       continue; // replaced below
     }
     if (!policy.keep_error_headers && dialect::is_error_header(header.name)) {
@@ -178,9 +187,20 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
     }
     put_header(out.headers, kept++, header);
   }
-  put_header(out.headers, kept++, {policy.retry_header, std::to_string(decision.attempts + 1)});
+  // The counter, incremented, in the form it was found in (Spring reads its int32 back).
+  if (kept == out.headers.size()) {
+    out.headers.emplace_back();
+  }
+  auto& written = out.headers[kept++];
+  written.name.assign(counter.header);
+  if (!written.value) {
+    written.value.emplace();
+  }
+  write_counter(*written.value, counter.value + 1, counter.encoding);
   out.headers.resize(kept);
-  update_json_header_types(out.headers, policy.retry_header);
+  if (counter.encoding == CounterEncoding::Text) {
+    update_json_header_types(out.headers, counter.header);
+  }
   decision.action = Action::Replay;
 }
 
@@ -188,7 +208,8 @@ Decision
 plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms)
 {
   Decision decision;
-  plan(dead_letter, error, policy, now_ms, decision);
+  plan(dead_letter, error, read_counter(dead_letter, counter_header(policy.retry_header, error)), policy, now_ms,
+       decision);
   return decision;
 }
 

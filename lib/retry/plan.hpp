@@ -5,6 +5,7 @@
 
 #include "error_context.hpp"
 #include "record/record.hpp"
+#include "retry/counter.hpp"
 
 #include <optional>
 #include <string>
@@ -15,8 +16,10 @@ struct Policy
 {
   std::optional<std::string> to_topic; // --to; else the decoded original topic
   std::string park_topic;              // --park-topic (default <dlq>.parking-lot)
-  int32_t max_attempts = 3;            // records whose attempts reached this are parked
-  std::string retry_header = "x-retries";
+  int32_t max_attempts = 3;            // records whose replay counter reached this are parked
+  // --retry-header: the replay counter (retry/counter.hpp); std::nullopt: x-retries, or
+  // retry_topic-attempts on Spring retry-topic records.
+  std::optional<std::string> retry_header;
   bool keep_partition = false;
   bool keep_error_headers = false;
   bool new_timestamp = false;
@@ -30,14 +33,21 @@ struct Decision
   Action action = Action::Skip;
   record::Record output;  // what to produce (Replay, Park); output.partition -1 = by key
   std::string reason;     // why it was parked or skipped
-  int32_t attempts = 0;   // attempts before this replay
+  Counter counter;        // the replay counter as read (before this replay)
 };
 
+// Why a record is skipped (also the keys of ReplayStats::skip_reasons).
+inline constexpr std::string_view k_no_target = "no original topic in its headers and no --to";
+inline constexpr std::string_view k_illegal_target = "its original topic is not a legal Kafka topic name, and no --to";
+
 // `now_ms` stamps dlqcat.parked.at. `error` is the record's decoded context (may be nullptr).
+// Parked: an unreadable replay counter, or one that reached max_attempts. Skipped: no target, or
+// an original topic Kafka would not accept (a NUL, a space: never cut short to a legal name).
 Decision plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms);
-// The same into `decision`, reusing its buffers (replay plans every record of a DLQ).
-void plan(const record::Record& dead_letter, const ErrorContext* error, const Policy& policy, int64_t now_ms,
-          Decision& decision);
+// The same into `decision`, reusing its buffers (replay plans every record of a DLQ), with the
+// record's replay counter read already.
+void plan(const record::Record& dead_letter, const ErrorContext* error, const Counter& counter, const Policy& policy,
+          int64_t now_ms, Decision& decision);
 
 // A record moved to the parking lot: the dead letter unchanged plus dlqcat.parked.reason,
 // dlqcat.parked.at (ISO 8601 UTC) and dlqcat.parked.source (topic-partition@offset).

@@ -3,6 +3,8 @@
 #include "dialect/dialect.hpp"
 #include "error.hpp"
 #include "kafka/producer.hpp"
+#include "retry/commit_metadata.hpp"
+#include "retry/counter.hpp"
 #include "retry/offset_tracker.hpp"
 #include "retry/token_bucket.hpp"
 #include "util/interrupt.hpp"
@@ -11,9 +13,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
-#include <thread>
+#include <set>
 
 namespace dlq::retry {
 
@@ -118,9 +121,22 @@ public:
     if (!m_options.read.group) {
       throw UsageError("replay: a consumer group is required");
     }
+    // --min-attempts counts the replay counter here, as --max-attempts does: matched apart.
+    m_min_attempts = m_options.filter.min_attempts;
+    m_options.filter.min_attempts.reset();
     auto read = m_options.read;
     read.join_group = !m_options.dry_run;
-    read.on_revoke = [this](const std::vector<Partition>& revoked) { on_revoke(revoked); };
+    read.on_revoke = [this](const std::vector<Partition>& revoked, bool lost) { on_revoke(revoked, lost); };
+    read.on_assign = [this](std::vector<kafka::StartPosition>& starts) { on_assign(starts); };
+    read.on_idle = [this] {
+      if (m_source) {
+        tick();
+      }
+    };
+    read.group_position = [](int64_t committed, std::string_view metadata) {
+      const auto decoded = decode_commit_metadata(committed, metadata);
+      return decoded && decoded->read ? *decoded->read : committed;
+    };
     kafka::ClientConfig consumer_config = config;
     if (m_options.transactional) {
       // Offsets travel inside the transaction; only committed records are replayed.
@@ -129,10 +145,12 @@ public:
     } else {
       consumer_config.set("enable.auto.commit", "false"); // we commit what the tracker allows
     }
-    if (consumer_config.find("partition.assignment.strategy") == nullptr) {
-      // Scale-out: several replay processes share the partitions, moving as few as possible.
-      consumer_config.set("partition.assignment.strategy", "cooperative-sticky");
-    }
+    // Several replay processes share the partitions with librdkafka's default, eager assignors
+    // (range, roundrobin): a member revokes its partitions, and commits them, before it rejoins,
+    // and holds none, so commits nothing, while the group rejoins. cooperative-sticky keeps them
+    // through the join, and librdkafka 2.0.2 lets a commit then meet the coordinator's new
+    // generation and drops the member's whole assignment as lost (librdkafka issue #4059, fixed
+    // in 2.10): docs/REPLAY.md.
     m_source = std::make_unique<kafka::RecordSource>(consumer_config, read);
     if (!m_options.dry_run) {
       kafka::ClientConfig producer_config = config;
@@ -154,9 +172,6 @@ public:
         begin_transaction();
       }
     }
-    if (m_options.rate > 0) {
-      m_bucket.emplace(m_options.rate, Clock::now());
-    }
   }
 
   ~Impl()
@@ -172,28 +187,42 @@ public:
 
   ReplayStats run(const Progress& progress)
   {
-    auto last_commit = Clock::now();
-    auto last_progress = Clock::now();
+    m_progress = &progress;
+    m_last_commit = Clock::now();
     try {
       do {
-        while (const auto* record = m_source->next()) {
+        while (true) {
+          if (commits_held() && !m_options.transactional) {
+            // The group is rebalancing: act on nothing new until it is done, so that what a
+            // partition's next owner may repeat stays within the last second's work. Records
+            // polled meanwhile are not noted, and are read again afterwards (reread_dropped).
+            if (util::interrupt_requested()) {
+              break;
+            }
+            if (auto dropped = m_source->serve_group(milliseconds(100))) {
+              m_dropped.insert(std::move(*dropped));
+            }
+            tick();
+            continue;
+          }
+          reread_dropped();
+          const auto* record = m_source->next();
+          if (record == nullptr) {
+            break;
+          }
           handle(*record);
-          const auto now = Clock::now();
-          // The record count bounds transactions only: without them it would commit after
-          // every record once it was reached (it is reset by begin_transaction()).
-          const bool full = m_options.transactional && m_transaction_records >= m_options.transaction_records;
-          if (now - last_commit >= k_commit_interval || full) {
-            checkpoint();
-            last_commit = Clock::now();
-          }
-          if (progress && now - last_progress >= milliseconds(200)) {
-            progress(m_stats);
-            last_progress = now;
-          }
+          tick();
         }
-        m_stats.interrupted = m_source->interrupted();
+        m_stats.interrupted = m_source->interrupted() || util::interrupt_requested();
         // An aborted last transaction rewound the source: read those records again.
       } while (!finish(true) && !m_stats.interrupted);
+      report_handovers();
+      if (!m_stats.interrupted && !m_options.dry_run) {
+        m_stats.group_incomplete = m_source->group_incomplete();
+        if (!m_stats.group_incomplete) {
+          m_stats.group_incomplete = m_source->verify_group_done();
+        }
+      }
       m_source->close();
     } catch (...) {
       // Deliver and commit what was acknowledged (an open transaction is aborted), then report.
@@ -202,66 +231,146 @@ public:
         m_source->close();
       } catch (...) {
       }
+      m_progress = nullptr;
       throw;
     }
+    m_progress = nullptr;
     if (progress) {
+      m_stats.remaining = m_source->remaining();
       progress(m_stats);
     }
     return m_stats;
   }
 
 private:
+  // Partitions whose records were polled and dropped while the group rebalanced (one may even
+  // come from the assignment that ended the rebalance) are read again from where this run's notes
+  // end, or nothing would tell those records from offsets compaction removed.
+  void reread_dropped()
+  {
+    for (const auto& partition : m_dropped) {
+      const Slot slot = m_tracker.slot(partition.first, partition.second);
+      if (!m_tracker.started(slot)) {
+        continue; // not ours any more: its next owner reads it from the group's commit
+      }
+      try {
+        m_source->rewind(partition.first, partition.second, m_tracker.next(slot));
+      } catch (const KafkaError&) {
+        // Not assigned after all: the same.
+      }
+    }
+    m_dropped.clear();
+  }
+
+  // After each record, and whenever the source waits for one (the rest of the group included):
+  // commit what was handled every second, and show progress.
+  void tick()
+  {
+    const auto now = Clock::now();
+    // The record count bounds transactions only: without them it would commit after every
+    // record once it was reached (it is reset by begin_transaction()).
+    const bool full = m_options.transactional && m_transaction_records >= m_options.transaction_records;
+    if (!m_finished && (now - m_last_commit >= k_commit_interval || full || m_commit_soon)) {
+      checkpoint();
+      m_last_commit = Clock::now();
+    }
+    if (m_progress != nullptr && *m_progress && now - m_last_progress >= milliseconds(200)) {
+      m_stats.remaining = m_source->remaining();
+      (*m_progress)(m_stats);
+      m_last_progress = now;
+    }
+  }
+
   void handle(const record::Record& record)
   {
     ++m_stats.read;
     const Slot source = m_tracker.slot(record.topic, record.partition);
+    if (m_tracker.handled_earlier(source, record.offset)) {
+      ++m_stats.already_handled;
+      note(source, record.offset, Note::Handled);
+      explain(record, Outcome::Pass, "handled by an earlier run in the group", nullptr, nullptr);
+      return;
+    }
     const ErrorContext* context = dialect::decode(record, m_error) ? &m_error : nullptr;
-    if (!matches(m_options.filter, record, context)) {
+    const Counter counter = read_counter(record, counter_header(m_options.policy.retry_header, context));
+    const bool attempts_match = !m_min_attempts || (counter.problem.empty() && counter.value >= *m_min_attempts);
+    if (!attempts_match || !matches(m_options.filter, record, context)) {
       ++m_stats.filtered;
-      account_without_produce(source, record.offset);
+      note(source, record.offset, Note::Left);
+      explain(record, Outcome::Leave, "filtered out: left for a later run", nullptr, &counter, context);
+      return;
+    }
+    if (!m_tracker.may_act(source, record.offset)) {
+      ++m_stats.deferred;
+      note(source, record.offset, Note::Left);
+      explain(record, Outcome::Defer,
+              "left for a later run: the commit's metadata cannot record more records past those this run left",
+              nullptr, &counter, context);
       return;
     }
     Decision& decision = m_decision;
     if (m_options.park_matching) {
       decision.action = Action::Park;
-      decision.attempts = 0;
+      decision.counter = counter;
       decision.reason = "matched the park filters";
       decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, now_ms());
     } else {
-      plan(record, context, m_options.policy, now_ms(), decision);
+      plan(record, context, counter, m_options.policy, now_ms(), decision);
     }
     std::string_view exception = "-";
-    if (context != nullptr && (context->exception.cause_class || context->exception.class_name)) {
-      exception = context->exception.cause_class ? *context->exception.cause_class : *context->exception.class_name;
+    if (context != nullptr) {
+      const auto& e = primary_exception(*context);
+      if (e.cause_class || e.class_name) {
+        exception = e.cause_class ? *e.cause_class : *e.class_name;
+      }
     }
     count(m_stats.by_exception, exception);
     if (decision.action == Action::Skip) {
       ++m_stats.skipped;
       count(m_stats.skip_reasons, decision.reason);
-      account_without_produce(source, record.offset);
+      note(source, record.offset, Note::Handled);
+      explain(record, Outcome::Skip, decision.reason, nullptr, &counter, context);
       return;
     }
-    resolve_partition(decision.output);
+    resolve_partition(record, decision.output, decision.action == Action::Replay && m_options.policy.keep_partition);
     count(m_stats.by_target, decision.output.topic);
     count_partition(decision.output.topic, decision.output.partition);
+    explain(record, decision.action == Action::Park ? Outcome::Park : Outcome::Replay, decision.reason, &decision.output,
+            &counter, context);
     if (m_options.dry_run) {
       ++(decision.action == Action::Park ? m_stats.parked : m_stats.replayed);
+      note(source, record.offset, Note::Handled);
       return;
     }
     wait_for_rate();
     produce(decision, source, record.offset);
   }
 
-  void account_without_produce(Slot source, int64_t offset)
+  void explain(const record::Record& record, Outcome outcome, std::string_view reason, const record::Record* output,
+               const Counter* counter, const ErrorContext* context = nullptr)
   {
-    if (m_options.dry_run) {
+    if (!m_options.explain) {
       return;
     }
+    std::optional<int32_t> in_app;
+    if (context != nullptr && context->attempts && (counter == nullptr || !counter->present || *context->attempts != counter->value)) {
+      in_app = context->attempts;
+    }
+    m_options.explain({record, outcome, reason, output, counter, m_options.policy.max_attempts, in_app});
+  }
+
+  enum class Note : uint8_t { Handled, Left };
+
+  // A record handled (or left) without anything to wait for.
+  void note(Slot source, int64_t offset, Note how)
+  {
     if (m_options.transactional) {
       note_transaction_position(source, offset);
+    }
+    if (how == Note::Handled) {
+      m_tracker.handle(source, offset);
     } else {
-      m_tracker.begin(source, offset);
-      m_tracker.finish(source, offset);
+      m_tracker.leave(source, offset);
     }
   }
 
@@ -277,13 +386,17 @@ private:
   }
 
   // --keep-partition must exist on the target; keyed records get the Java client's partition.
-  void resolve_partition(record::Record& out)
+  // A partition the target lacks stops the run (exit 1) before this record: nothing is
+  // committed from it on, and the operator decides (--to, or without --keep-partition).
+  void resolve_partition(const record::Record& record, record::Record& out, bool keep_partition)
   {
     const auto count = partition_count(out.topic);
-    if (out.partition >= 0) {
-      if (out.partition >= count) {
-        throw UsageError(fmt::format("--keep-partition: partition {} does not exist in \"{}\" ({} partitions)",
-                                     out.partition, out.topic, count));
+    if (keep_partition) {
+      if (out.partition < 0 || out.partition >= count) {
+        throw DeliveryError(fmt::format("{} [{}] @ {}: --keep-partition: partition {} does not exist in \"{}\" ({} "
+                                        "partition{}); nothing was committed from this record on",
+                                        record.topic, record.partition, record.offset, out.partition, out.topic, count,
+                                        count == 1 ? "" : "s"));
       }
       return;
     }
@@ -300,10 +413,15 @@ private:
     return it->second;
   }
 
+  // --rate: the bucket starts empty at the first record produced (a group join before it does not
+  // fill it) and holds at most 10 ms of records, so that no second sees more than N and a burst.
   void wait_for_rate()
   {
-    if (!m_bucket) {
+    if (m_options.rate <= 0) {
       return;
+    }
+    if (!m_bucket) {
+      m_bucket.emplace(m_options.rate, Clock::now());
     }
     while (!util::interrupt_requested()) {
       const auto wait = m_bucket->take(Clock::now());
@@ -319,15 +437,16 @@ private:
   {
     const uint64_t token = m_in_flight.add({source, offset, decision.action});
     if (m_options.transactional) {
-      note_transaction_position(source, offset);
+      // Handled if its transaction commits; an aborted one rewinds the tracker too.
+      note(source, offset, Note::Handled);
       ++m_transaction_records;
     } else {
       m_tracker.begin(source, offset);
     }
     const auto err = m_producer->produce(decision.output, token);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      // Refused at once (too large, unknown partition): it stays pending, so its offset is never
-      // committed and a rerun meets it again. A transaction cannot pass it by: stop.
+      // Refused at once (too large, unknown partition): left, so a rerun meets it again. A
+      // transaction cannot pass it by: stop.
       m_in_flight.take(token);
       ++m_stats.failed;
       if (m_options.transactional) {
@@ -335,6 +454,7 @@ private:
         throw DeliveryError(
           fmt::format("{} [{}] @ {} refused by the producer: {}", topic, partition, offset, rd_kafka_err2str(err)));
       }
+      m_tracker.finish(source, offset, false);
     }
     if (token % k_poll_every == 0) {
       m_producer->poll(milliseconds(0));
@@ -351,6 +471,7 @@ private:
     if (report.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (!m_options.transactional) {
         ++m_stats.failed; // transactional: the commit fails, and the records are produced again
+        m_tracker.finish(done.source, done.offset, false);
       }
       return;
     }
@@ -360,13 +481,55 @@ private:
       return;
     }
     ++(done.action == Action::Park ? m_stats.parked : m_stats.replayed);
-    m_tracker.finish(done.source, done.offset);
+    m_tracker.finish(done.source, done.offset, true);
   }
 
-  // Non-transactional: commit what was acknowledged so far. Transactional: commit the
-  // transaction (records and offsets together) and begin the next.
+  void on_assign(std::vector<kafka::StartPosition>& starts)
+  {
+    for (auto& start : starts) {
+      const Slot slot = m_tracker.slot(start.topic, start.partition);
+      const Partition partition{start.topic, start.partition};
+      m_transaction_start.erase(slot);
+      // A partition this member handed over (or lost) uncommitted comes back, and nobody
+      // committed it meanwhile: go on from where this member was, acting on nothing twice.
+      const auto known = m_group_commits.find(partition);
+      const bool unchanged = known != m_group_commits.end() && known->second.first == start.committed
+                             && known->second.second == start.metadata;
+      if (unchanged && !m_options.transactional && m_tracker.take_back(slot)) {
+        start.offset = m_tracker.next(slot);
+        continue;
+      }
+      m_tracker.drop_aside(partition);
+      m_group_commits[partition] = {start.committed, start.metadata};
+      if (!start.offset) {
+        m_tracker.forget(partition);
+        continue;
+      }
+      // What earlier runs handled past the commit counts only when reading starts from the
+      // commit (an explicit -o starts afresh).
+      CommitMetadata earlier;
+      if (start.committed && m_options.read.start.kind == kafka::OffsetSpec::Kind::Stored) {
+        if (auto decoded = decode_commit_metadata(*start.committed, start.metadata)) {
+          earlier = std::move(*decoded);
+        }
+      }
+      m_tracker.start(slot, *start.offset, earlier);
+      // Committed at once only if that changes the group's commit (a stale read marker from an
+      // earlier run); a group with no commit keeps none until this run handles something.
+      m_tracker.assume_committed(slot, start.committed.value_or(*start.offset),
+                                 start.committed ? std::string_view(start.metadata) : std::string_view());
+    }
+    // A rebalance ended: commits may go again, and the new partitions' commits say at once that
+    // this run is reading them (for the -e check of the other members).
+    m_commits_held_at.reset();
+    m_commit_soon = !starts.empty() && !m_options.transactional;
+  }
+
+  // Non-transactional: commit what was handled so far. Transactional: commit the transaction
+  // (records and offsets together) and begin the next.
   void checkpoint()
   {
+    m_commit_soon = false;
     if (m_options.dry_run) {
       return;
     }
@@ -379,44 +542,81 @@ private:
     commit_progress(false);
   }
 
-  // Commits from the tracker. During a rebalance the group refuses commits for a moment; that is
-  // not an error for a periodic commit (the offsets are offered again next time), and the final
-  // commit retries.
+  static bool is_rebalancing(rd_kafka_resp_err_t err) noexcept
+  {
+    return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+           || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR__STATE
+           || err == RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST;
+  }
+
+  // Whether commits wait for the end of a rebalance: one was refused for it. A commit sent while
+  // the group rejoins carries a generation the coordinator has just replaced, and librdkafka then
+  // takes the whole assignment for lost (seen on the embedded broker, one commit a second).
+  bool commits_held() const noexcept
+  {
+    return m_commits_held_at && m_source->assignments() <= m_commits_held_at->first
+           && Clock::now() - m_commits_held_at->second < m_source->group_timeout();
+  }
+
+  // Commits from the tracker. A periodic commit refused for a rebalance is offered again once the
+  // rebalance ended; the final one waits for that end (serving the group, and dropping records
+  // read meanwhile: uncommitted, they are read again).
   void commit_progress(bool final)
   {
-    for (int attempt = 0;; ++attempt) {
-      const auto err = commit_offsets(m_tracker.take_committable());
+    // Interrupted, the end of a rebalance is awaited no longer than the in-flight records are.
+    const auto patience = util::interrupt_requested() ? k_interrupt_flush : m_source->group_timeout();
+    const auto deadline = Clock::now() + patience;
+    while (true) {
+      if (commits_held()) {
+        if (!final) {
+          return;
+        }
+        if (Clock::now() >= deadline) {
+          throw KafkaError(fmt::format("commit DLQ offsets: the group did not end its rebalance within {} s (every "
+                                       "record counted was delivered; a rerun acts again on the uncommitted ones)",
+                                       patience.count() / 1000));
+        }
+        m_source->serve_group(milliseconds(100)); // what comes is read again by a later run
+        continue;
+      }
+      const auto commits = m_tracker.take_committable();
+      const auto err = commit(commits);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         return;
       }
       m_tracker.untake();
-      const bool rebalancing = err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
-                               || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR__STATE;
-      if (!final && rebalancing) {
-        return;
-      }
-      if (!rebalancing || attempt >= 10) {
+      if (!is_rebalancing(err)) {
         kafka::throw_kafka_error(
-          "commit DLQ offsets (every record counted as replayed was delivered; a rerun replays the uncommitted ones again)",
-          err);
+          "commit DLQ offsets (every record counted was delivered; a rerun acts again on the uncommitted ones)", err);
       }
-      // Let the rebalance finish. A record returned meanwhile is dropped unprocessed: its offset
-      // is not committed, so nothing is lost.
-      kafka::MessagePtr ignored = m_source->consumer().poll(milliseconds(500));
+      m_commits_held_at = {m_source->assignments(), Clock::now()};
     }
   }
 
-  rd_kafka_resp_err_t commit_offsets(const std::vector<std::pair<Partition, int64_t>>& offsets)
+  rd_kafka_resp_err_t commit(const std::vector<OffsetTracker::Commit>& commits)
   {
-    if (offsets.empty()) {
-      return RD_KAFKA_RESP_ERR_NO_ERROR;
-    }
     std::vector<kafka::TopicPartition> list;
-    for (const auto& [partition, offset] : offsets) {
-      list.push_back({partition.first, partition.second, offset});
+    list.reserve(commits.size());
+    for (const auto& c : commits) {
+      list.emplace_back(c.partition.first, c.partition.second, c.offset, c.metadata);
+      note_truncation(c);
     }
-    const auto partitions = kafka::to_partition_list(list);
-    return rd_kafka_commit(m_source->consumer().handle(), partitions.get(), 0);
+    const auto err = m_source->consumer().try_commit(list);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      for (const auto& c : commits) {
+        m_group_commits[c.partition] = {c.offset, c.metadata};
+      }
+    }
+    return err;
+  }
+
+  void note_truncation(const OffsetTracker::Commit& c)
+  {
+    if (c.truncated_at && m_truncation_noted.insert(c.partition).second) {
+      m_stats.warnings.push_back(fmt::format("{} [{}]: the records handled from offset {} on did not fit in the commit's "
+                                             "metadata; a later run may act on them again",
+                                             c.partition.first, c.partition.second, *c.truncated_at));
+    }
   }
 
   void drain(milliseconds limit)
@@ -452,49 +652,73 @@ private:
     }
     m_finished = true;
     // Wait for every delivery report (librdkafka gives up after message.timeout.ms), then
-    // commit what was acknowledged.
+    // commit what was handled.
     drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000));
     commit_progress(true);
     return true;
   }
 
-  void on_revoke(const std::vector<Partition>& revoked)
+  void on_revoke(const std::vector<Partition>& revoked, bool lost)
   {
     if (m_options.dry_run || !m_producer || m_finished) {
       return;
     }
     // Finish the work on these partitions before another member takes them over.
     if (m_options.transactional) {
-      if (m_transaction_open) {
+      if (m_transaction_open && !lost) {
         commit_transaction();
+        begin_transaction();
+      } else if (m_transaction_open) {
+        // The group went on without us: the transaction's records are discarded, and the
+        // partitions' next owner produces them again.
+        abort_and_rewind(&revoked);
         begin_transaction();
       }
     } else {
       drain(milliseconds(30000));
-      std::vector<std::pair<Partition, int64_t>> offsets;
+      std::vector<OffsetTracker::Commit> commits;
       for (const auto& partition : revoked) {
-        if (const auto offset = m_tracker.committable(partition)) {
-          offsets.emplace_back(partition, *offset);
+        if (auto c = m_tracker.committable(partition)) {
+          commits.push_back(std::move(*c));
         }
       }
-      // Best effort: if the group refuses, the next owner reads these records again (no loss).
-      commit_offsets(offsets);
+      // Lost: the group went on without this member, and a commit would be refused or overwrite
+      // the new owner's. Either way, what was not committed is kept aside: if the partition comes
+      // back with the group's commit unchanged, this member goes on from there (on_assign).
+      const bool committed = !lost && commit(commits) == RD_KAFKA_RESP_ERR_NO_ERROR;
+      for (const auto& partition : revoked) {
+        if (committed) {
+          m_tracker.forget(partition);
+        } else {
+          m_tracker.set_aside(partition);
+        }
+      }
     }
     for (const auto& partition : revoked) {
-      m_tracker.forget(partition);
-      const Slot slot = m_tracker.slot(partition.first, partition.second);
-      m_transaction_start.erase(slot);
-      m_transaction_next.erase(slot);
+      if (m_options.transactional) {
+        m_tracker.forget(partition);
+      }
+      m_transaction_start.erase(m_tracker.slot(partition.first, partition.second));
+    }
+  }
+
+  // At the end: partitions handed over with progress that no commit recorded.
+  void report_handovers()
+  {
+    for (const auto& c : m_tracker.aside_commits()) {
+      const auto known = m_group_commits.find(c.partition);
+      if (known != m_group_commits.end() && known->second.first == c.offset && known->second.second == c.metadata) {
+        continue;
+      }
+      m_stats.warnings.push_back(fmt::format("{} [{}] went to another member before its progress was committed: the "
+                                             "records this run handled past the group's commit are acted on again",
+                                             c.partition.first, c.partition.second));
     }
   }
 
   // --- transactions -------------------------------------------------------------------------
 
-  void note_transaction_position(Slot source, int64_t offset)
-  {
-    m_transaction_start.try_emplace(source, offset);
-    m_transaction_next[source] = offset + 1;
-  }
+  void note_transaction_position(Slot source, int64_t offset) { m_transaction_start.try_emplace(source, offset); }
 
   void check_transaction_step(const char* step, kafka::ErrorPtr error)
   {
@@ -517,10 +741,7 @@ private:
   bool commit_transaction()
   {
     m_transaction_open = false;
-    kafka::ErrorPtr error;
-    if (!m_transaction_next.empty()) {
-      error = send_offsets();
-    }
+    kafka::ErrorPtr error = send_offsets();
     if (!error) {
       error = m_producer->commit_transaction(k_transaction_timeout);
       // A retriable error may be retried as is (librdkafka src/rdkafka.h, commit_transaction).
@@ -532,57 +753,69 @@ private:
       m_stats.replayed += m_transaction_replayed;
       m_stats.parked += m_transaction_parked;
       m_transaction_start.clear();
-      m_transaction_next.clear();
       m_consecutive_aborts = 0;
       return true;
     }
+    m_tracker.untake();
     if (rd_kafka_error_txn_requires_abort(error.get()) == 0) {
       check_transaction_step("commit transaction", std::move(error)); // fatal: throws
     }
     // Typically a record of the transaction was not delivered: the cluster discards them all,
     // and they are read and produced again. A record that fails every time stops the run.
     if (++m_consecutive_aborts > k_max_consecutive_aborts) {
-      abort_and_rewind();
+      abort_and_rewind(nullptr);
       throw DeliveryError(fmt::format("transaction aborted {} times in a row: {}", m_consecutive_aborts,
                                       error_text(error.get())));
     }
-    abort_and_rewind();
+    abort_and_rewind(nullptr);
     return false;
   }
 
   kafka::ErrorPtr send_offsets()
   {
+    const auto commits = m_tracker.take_committable();
+    if (commits.empty()) {
+      return nullptr;
+    }
     std::vector<kafka::TopicPartition> list;
-    for (const auto& [slot, next] : m_transaction_next) {
-      const auto& [topic, partition] = m_tracker.partition(slot);
-      list.push_back({topic, partition, next});
+    for (const auto& c : commits) {
+      list.emplace_back(c.partition.first, c.partition.second, c.offset, c.metadata);
+      note_truncation(c);
     }
     const auto offsets = kafka::to_partition_list(list);
-    kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(m_source->consumer().handle()));
+    const auto group = m_source->consumer().group_metadata();
     return m_producer->send_offsets_to_transaction(*offsets, *group, k_transaction_timeout);
   }
 
-  // The transaction's records are discarded by the cluster; read them again from where it began.
-  void abort_and_rewind()
+  // The transaction's records are discarded by the cluster; read them again from where it began
+  // (but not in `revoked` partitions, which their next owner reads).
+  void abort_and_rewind(const std::vector<Partition>* revoked)
   {
     check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
     ++m_stats.aborted_transactions;
     m_in_flight.clear();
     for (const auto& [slot, offset] : m_transaction_start) {
-      const auto& [topic, partition] = m_tracker.partition(slot);
-      m_source->rewind(topic, partition, offset);
+      const auto& partition = m_tracker.partition(slot);
+      if (revoked != nullptr && std::find(revoked->begin(), revoked->end(), partition) != revoked->end()) {
+        continue;
+      }
+      m_tracker.rewind(slot, offset);
+      m_source->rewind(partition.first, partition.second, offset);
     }
     m_transaction_start.clear();
-    m_transaction_next.clear();
   }
 
   ReplayOptions m_options;
+  std::optional<int32_t> m_min_attempts;
+  const Progress* m_progress = nullptr; // run()'s
+  Clock::time_point m_last_commit;
+  Clock::time_point m_last_progress;
   // Destroyed after the producer: its close() runs the revoke callback, which uses the producer,
   // so run() closes it first.
   std::unique_ptr<kafka::RecordSource> m_source;
   std::unique_ptr<kafka::Producer> m_producer;
-  std::optional<TokenBucket> m_bucket;
-  // Source partitions by slot; without transactions, also what may be committed.
+  std::optional<TokenBucket> m_bucket; // --rate, from the first record produced
+  // Per source partition: what was handled, what may be committed (retry/offset_tracker.hpp).
   OffsetTracker m_tracker;
   InFlightWindow m_in_flight;
   std::map<std::string, int32_t> m_partition_counts;
@@ -591,6 +824,13 @@ private:
   ReplayStats m_stats;
   decltype(m_stats.by_partition)::iterator m_last_partition = m_stats.by_partition.end();
   bool m_finished = false;
+  // Set when a commit was refused for a rebalance: the number of assignments seen then, and when.
+  std::optional<std::pair<uint64_t, Clock::time_point>> m_commits_held_at;
+  bool m_commit_soon = false; // a new assignment: commit at the next record
+  // The group's commit of each partition as this member last knew it (assignment, own commits).
+  std::map<Partition, std::pair<std::optional<int64_t>, std::string>> m_group_commits;
+  std::set<Partition> m_truncation_noted;
+  std::set<Partition> m_dropped; // polled while rebalancing, and not noted
 
   bool m_transaction_open = false;
   int m_consecutive_aborts = 0;
@@ -598,7 +838,6 @@ private:
   uint64_t m_transaction_replayed = 0;
   uint64_t m_transaction_parked = 0;
   std::map<Slot, int64_t> m_transaction_start; // first offset read in this transaction
-  std::map<Slot, int64_t> m_transaction_next;   // offset after the last one read
 };
 
 Replayer::Replayer(const kafka::ClientConfig& config, ReplayOptions options)
@@ -665,6 +904,12 @@ render_summary_line(const ReplayStats& stats, bool dry_run)
   std::string line = fmt::format("{}{} read: {} replayed, {} parked, {} skipped, {} failed, {} filtered out",
                                  dry_run ? "dry run: " : "", stats.read, stats.replayed, stats.parked, stats.skipped,
                                  stats.failed, stats.filtered);
+  if (stats.deferred > 0) {
+    line += fmt::format(", {} deferred", stats.deferred);
+  }
+  if (stats.already_handled > 0) {
+    line += fmt::format(", {} already handled", stats.already_handled);
+  }
   if (stats.aborted_transactions > 0) {
     line += fmt::format(", {} transactions aborted and retried", stats.aborted_transactions);
   }
@@ -706,15 +951,33 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
   number("skipped", stats.skipped);
   number("failed", stats.failed);
   number("filtered", stats.filtered);
+  number("deferred", stats.deferred);
+  number("already_handled", stats.already_handled);
   number("aborted_transactions", stats.aborted_transactions);
   counts("skip_reasons", stats.skip_reasons);
   counts("by_target", stats.by_target);
   const auto partitions = partition_counts(stats);
   counts("by_partition", partitions);
   counts("by_exception", stats.by_exception);
+  util::append_json_string(out, "warnings");
+  out += ":[";
+  for (size_t i = 0; i < stats.warnings.size(); ++i) {
+    if (i > 0) {
+      out.push_back(',');
+    }
+    util::append_json_string(out, stats.warnings[i]);
+  }
+  out += "],";
+  if (stats.group_incomplete) {
+    util::append_json_string(out, "group_incomplete");
+    out.push_back(':');
+    util::append_json_string(out, *stats.group_incomplete);
+    out.push_back(',');
+  }
   out.back() = '}';
   out.push_back('\n');
   return out;
 }
 
 } // namespace dlq::retry
+

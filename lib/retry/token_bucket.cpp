@@ -6,9 +6,8 @@ namespace dlq::retry {
 
 TokenBucket::TokenBucket(double rate_per_second, Clock::time_point now)
   : m_rate(rate_per_second),
-    m_capacity(std::max(1.0, rate_per_second)),
-    // Start with one token, not a full bucket: a rate-limited run must not begin with a burst.
-    m_tokens(1.0),
+    m_capacity(std::max(1.0, rate_per_second / 100)),
+    m_tokens(0.0),
     m_last(now)
 {
 }

@@ -4,6 +4,7 @@
   peer.py dump BROKERS TOPIC               print every record (to the end) as one canonical line
   peer.py committed BROKERS GROUP TOPIC    print the group's committed offsets, one P:OFFSET a line
   peer.py produce-raw BROKERS TOPIC FILE   write records described by a JSON file, values in hex
+  peer.py produce-dlq BROKERS TOPIC FILE   write dead letters described by a JSON file, typed values
   peer.py create-topic BROKERS TOPIC PARTITIONS RF [KEY=VALUE...]   CreateTopics (real Kafka),
                                            returns once every broker's metadata has the topic
 confluent-kafka 1.7 may abort at interpreter exit after a null header value: every path ends
@@ -118,6 +119,43 @@ def produce_raw(brokers, topic, path):
     finish(1 if failures else 0)
 
 
+def typed_value(value):
+    """A header value as a framework writes it: a string is UTF-8 (NUL and all), null is a null
+    value, {"i32": n} / {"i64": n} big-endian, {"hex": "..."} raw bytes."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.encode()
+    if "i32" in value:
+        return int(value["i32"]).to_bytes(4, "big", signed=True)
+    if "i64" in value:
+        return int(value["i64"]).to_bytes(8, "big", signed=True)
+    return binascii.unhexlify(value["hex"])
+
+
+def produce_dlq(brokers, topic, path):
+    """FILE: a JSON list of {key, value, partition, timestamp, headers: [[name, typed value]]}
+    (key and value text or null), in order; exits 1 unless every record was acknowledged."""
+    producer = Producer({"bootstrap.servers": brokers})
+    failures = []
+    with open(path) as f:
+        records = json.load(f)
+    for rec in records:
+        kwargs = dict(key=None if rec.get("key") is None else rec["key"].encode(),
+                      value=None if rec.get("value") is None else rec["value"].encode(),
+                      headers=[(n, typed_value(v)) for n, v in rec.get("headers", [])],
+                      partition=rec.get("partition", 0),
+                      on_delivery=lambda err, _m: err and failures.append(str(err)))
+        if "timestamp" in rec:
+            kwargs["timestamp"] = rec["timestamp"]
+        producer.produce(topic, **kwargs)
+        producer.poll(0)
+    producer.flush(30)
+    if failures:
+        print("delivery failed: %s" % failures, file=sys.stderr)
+    finish(1 if failures else 0)
+
+
 def create_topic(brokers, topic, partitions, replication, configs):
     admin = AdminClient({"bootstrap.servers": brokers})
     config = dict(pair.split("=", 1) for pair in configs)
@@ -146,6 +184,8 @@ if __name__ == "__main__":
             committed(sys.argv[2], sys.argv[3], sys.argv[4])
         elif command == "produce-raw":
             produce_raw(sys.argv[2], sys.argv[3], sys.argv[4])
+        elif command == "produce-dlq":
+            produce_dlq(sys.argv[2], sys.argv[3], sys.argv[4])
         elif command == "create-topic":
             create_topic(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:])
         print("unknown command %s" % command, file=sys.stderr)

@@ -100,8 +100,8 @@ FIX=("$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --conne
   --find-poison --pg "$PG_URL" --table person)
 POISON_LINE="poison: person [$POISON_PARTITION] @ $POISON_OFFSET, key \"5\": $DB_REFUSAL"
 
-TEST "--find-poison alone reports the record with PostgreSQL's own message and changes nothing"
-expect_exit 0 "${FIX[@]}" --all
+TEST "--find-poison alone reports the record with PostgreSQL's own message, changes nothing, and exits 3 (a CI gate)"
+expect_exit 3 "${FIX[@]}" --all
 expect_contains "$(cat "$WORK/out")" "$POISON_LINE"
 expect_equal "$(grep -c '^poison:' "$WORK/out")" 1 "poison records listed"
 expect_equal "$(wc -l <"$CALLS")" 0 "Connect calls"
@@ -159,6 +159,9 @@ expect_equal "$(jq -r '.value' "$WORK/parked.json")" "$(hex "$POISON_VALUE")" "p
 expect_equal "$(jq -r '.headers[] | select(.[0] == "dlqcat.parked.reason") | .[1]' "$WORK/parked.json")" "$(hex "$DB_REFUSAL")"
 expect_equal "$(jq -r '.headers[] | select(.[0] == "dlqcat.parked.source") | .[1]' "$WORK/parked.json")" \
   "$(hex "person-$POISON_PARTITION@$POISON_OFFSET")"
+# The gate again, after the fix: the table accepts every record from the group's offsets on.
+expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t person --connector jdbc-sink --find-poison --pg "$PG_URL" --table person
+expect_contains "$(cat "$WORK/out")" "no poison record found"
 
 TEST "a worker before Kafka 3.5 (no /stop, no task restart): deleted and recreated from its saved config"
 start_connect legacy --legacy
@@ -197,7 +200,7 @@ no poison record found: the table accepts every record after the group's offsets
 TEST "16.16 --find-poison names a string value holding NUL as the poison PostgreSQL refuses"
 pg_sql "CREATE TABLE nuls (id int PRIMARY KEY, name varchar(10))"
 printf '9,%s\n' "$(person 9 'a\u0000b')" | kcat -P -b "$BROKERS" -t nuls -p 0 -K,
-expect_exit 0 "$DLQCAT" compact-fix -b "$BROKERS" -t nuls -G connect-nuls --find-poison --pg "$PG_URL" --table nuls
+expect_exit 3 "$DLQCAT" compact-fix -b "$BROKERS" -t nuls -G connect-nuls --find-poison --pg "$PG_URL" --table nuls # found: the gate
 expect_contains "$(cat "$WORK/out")" \
   'poison: nuls [0] @ 0, key "9": PostgreSQL: invalid byte sequence for encoding "UTF8": 0x00 (a NUL byte in the value of column "name") (SQLSTATE 22021)'
 # What PostgreSQL itself answers for that byte in text, as the JDBC sink gets it:

@@ -64,5 +64,5 @@ TEST "replay on a terminal draws a progress line on stderr, then clears it"
 echo '4,{"id":4}' | "$DLQCAT" produce -q -b "$BROKERS" -t dlq -K , --dialect connect --original person:0@10 \
   --error-class org.apache.kafka.connect.errors.DataException
 out=$(on_tty "$DLQCAT" replay -b "$BROKERS" -t dlq -e)
-expect_contains "$out" $'\r'"${esc}[K1 read, 1 replayed, 0 parked"
+expect_contains "$out" $'\r'"${esc}[K1/1 read: 1 replayed, 0 parked"
 expect_contains "$out" "1 read: 1 replayed"

@@ -6,10 +6,13 @@
 #include "error.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/record_source.hpp"
+#include "retry/commit_metadata.hpp"
 #include "retry/replayer.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -29,7 +32,9 @@ struct ReplayBed
   std::string dlq = testing::unique_name("dlq");
   std::string orders = testing::unique_name("orders");
 
-  ReplayBed(int dlq_partitions = 2, int order_partitions = 3)
+  int dlq_partitions;
+
+  ReplayBed(int dlq_partitions_ = 2, int order_partitions = 3) : dlq_partitions(dlq_partitions_)
   {
     cluster.create_topic(dlq, dlq_partitions);
     cluster.create_topic(orders, order_partitions);
@@ -51,7 +56,7 @@ struct ReplayBed
     for (int i = 0; i < count; ++i) {
       record::Record record;
       record.topic = dlq;
-      record.partition = i % 2;
+      record.partition = i % dlq_partitions;
       record.key = "k" + std::to_string(i);
       record.value = "v" + std::to_string(i);
       record.timestamp = 1700000000000 + i;
@@ -194,27 +199,42 @@ TEST_CASE("retry::Replayer skips records with no target and counts why")
 
 TEST_CASE("retry::Replayer loses nothing when the broker goes down and comes back mid-replay")
 {
+  constexpr int k_records = 300;
   ReplayBed bed;
-  bed.write_dead_letters(300);
+  bed.write_dead_letters(k_records);
   auto options = bed.options(testing::unique_name("down"));
-  options.rate = 300; // about a second of work, so the outage lands in the middle
-  std::thread outage([&] {
-    std::this_thread::sleep_for(milliseconds(400));
-    rd_kafka_mock_broker_set_down(bed.cluster.get(), 1);
-    std::this_thread::sleep_for(milliseconds(1500));
-    rd_kafka_mock_broker_set_up(bed.cluster.get(), 1);
-  });
+  options.rate = 100; // about 3 s of work: the outage starts once the first records are acknowledged
+  std::atomic<bool> struck{false};
+  uint64_t replayed_when_struck = 0;
+  std::thread restore;
+  const auto progress = [&](const retry::ReplayStats& stats) {
+    if (stats.replayed > 0 && !struck.exchange(true)) {
+      replayed_when_struck = stats.replayed;
+      rd_kafka_mock_broker_set_down(bed.cluster.get(), 1);
+      restore = std::thread([&] {
+        std::this_thread::sleep_for(milliseconds(1500));
+        rd_kafka_mock_broker_set_up(bed.cluster.get(), 1);
+      });
+    }
+  };
   retry::ReplayStats stats;
   try {
-    stats = retry::Replayer(bed.config(), options).run();
+    stats = retry::Replayer(bed.config(), options).run(progress);
   } catch (...) {
-    outage.join();
+    if (restore.joinable()) {
+      restore.join();
+    }
     throw;
   }
-  outage.join();
+  REQUIRE(restore.joinable());
+  restore.join();
+  // The fault struck mid-run: records were replayed before it, and others after it.
+  CHECK(replayed_when_struck > 0);
+  CHECK(replayed_when_struck < k_records);
   CHECK(stats.failed == 0);
+  CHECK(stats.replayed == k_records);
   const auto counts = count_keys(bed.read_all(bed.orders));
-  CHECK(counts.size() == 300); // every key arrived (idempotent producer: exactly once here)
+  CHECK(counts.size() == k_records); // every key arrived (idempotent producer: exactly once here)
   for (const auto& [key, count] : counts) {
     CHECK_MESSAGE(count == 1, key);
   }
@@ -265,36 +285,133 @@ TEST_CASE("retry::Replayer --transactional commits records and offsets in transa
   }
 }
 
-TEST_CASE("retry::Replayer --rate holds")
+TEST_CASE("retry::Replayer --rate spaces the records it produces, from the first one on")
 {
-  ReplayBed bed;
-  bed.write_dead_letters(30);
+  // Issue 15.5: the bucket was full after the group join, so the run began with a burst of a
+  // second's worth. The produced records' own timestamps (--new-timestamp) show the pace, however
+  // long the join and the machine's load took.
+  constexpr int k_records = 60;
+  constexpr int k_rate = 20;
+  ReplayBed bed(1, 1);
+  bed.write_dead_letters(k_records);
   auto options = bed.options(testing::unique_name("rate"));
-  options.rate = 40;
-  const auto started = std::chrono::steady_clock::now();
+  options.rate = k_rate;
+  options.policy.new_timestamp = true;
   const auto stats = retry::Replayer(bed.config(), options).run();
-  const auto elapsed = std::chrono::steady_clock::now() - started;
-  CHECK(stats.replayed == 30);
-  // 30 records at 40/s: the first token is free, the other 29 take 29/40 s.
-  CHECK(elapsed >= milliseconds(29 * 1000 / 40 - 50));
+  REQUIRE(stats.replayed == k_records);
+  std::vector<int64_t> stamps;
+  for (const auto& record : bed.read_all(bed.orders)) {
+    stamps.push_back(record.timestamp);
+  }
+  REQUIRE(stamps.size() == k_records);
+  std::sort(stamps.begin(), stamps.end());
+  // Any k_rate + 1 consecutive records span at least a second (a millisecond of rounding aside).
+  for (size_t i = 0; i + k_rate < stamps.size(); ++i) {
+    CAPTURE(i);
+    CHECK(stamps[i + k_rate] - stamps[i] >= 1000 - 2);
+  }
+  CHECK(stamps.back() - stamps.front() >= (k_records - 1) * 1000 / k_rate - 2);
 }
 
-TEST_CASE("retry::Replayer --keep-partition fails clearly when the target has fewer partitions")
+TEST_CASE("retry::Replayer --keep-partition stops at a partition the target lacks, naming the record, past nothing")
 {
-  ReplayBed bed(2, 1); // orders has 1 partition; the records name partitions 0..2
+  // Issue 16.16: a runtime error (exit 1), not a usage error; no record lost, nothing committed
+  // past it. k0 names partition 0, k1 partition 1, k2 partition 2 of a 1-partition target.
+  ReplayBed bed(1, 1);
   bed.write_dead_letters(3);
-  auto options = bed.options(testing::unique_name("narrow"));
+  const auto group = testing::unique_name("narrow");
+  auto options = bed.options(group);
   options.policy.keep_partition = true;
-  retry::Replayer replayer(bed.config(), options);
-  // k1 or k2 comes first (two DLQ partitions): either names its partition.
   try {
-    replayer.run();
-    FAIL("expected a UsageError");
-  } catch (const UsageError& e) {
-    const std::string message = e.what();
-    CHECK((message == "--keep-partition: partition 1 does not exist in \"" + bed.orders + "\" (1 partitions)"
-           || message == "--keep-partition: partition 2 does not exist in \"" + bed.orders + "\" (1 partitions)"));
+    retry::Replayer(bed.config(), options).run();
+    FAIL("expected a DeliveryError");
+  } catch (const DeliveryError& e) {
+    CHECK(std::string(e.what())
+          == bed.dlq + " [0] @ 1: --keep-partition: partition 1 does not exist in \"" + bed.orders
+               + "\" (1 partition); nothing was committed from this record on");
   }
+  // k0 went out; the group stands at k1.
+  CHECK(count_keys(bed.read_all(bed.orders)) == std::map<std::string, int>{{"k0", 1}});
+  kafka::ClientConfig config = bed.config();
+  config.set("group.id", group);
+  kafka::Consumer consumer(config);
+  CHECK(consumer.committed({{bed.dlq, 0}}, milliseconds(5000)).front().offset == 1);
+  // Without --keep-partition a rerun in the group replays the rest.
+  options.policy.keep_partition = false;
+  CHECK(retry::Replayer(bed.config(), options).run().replayed == 2);
+  CHECK(count_keys(bed.read_all(bed.orders)).size() == 3);
+}
+
+TEST_CASE("kafka::Consumer commits metadata with an offset and reads it back (librdkafka 2.0.2, embedded broker)")
+{
+  ReplayBed bed(2, 1);
+  kafka::ClientConfig config = bed.config();
+  config.set("group.id", testing::unique_name("metadata"));
+  kafka::Consumer consumer(config);
+  const std::string metadata = "dlqcat1;r=9;h=2.1.3.1";
+  const std::string big(retry::k_max_commit_metadata, 'x');
+  REQUIRE(consumer.try_commit({{bed.dlq, 0, 5, metadata}, {bed.dlq, 1, 3, big}}) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto committed = consumer.committed({{bed.dlq, 0}, {bed.dlq, 1}}, milliseconds(5000));
+  REQUIRE(committed.size() == 2);
+  CHECK(committed[0].offset == 5);
+  CHECK(committed[0].metadata == metadata);
+  CHECK(committed[1].metadata == big);
+  // A commit without metadata clears it.
+  REQUIRE(consumer.try_commit({{bed.dlq, 0, 6}}) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  committed = consumer.committed({{bed.dlq, 0}}, milliseconds(5000));
+  CHECK(committed[0].offset == 6);
+  CHECK(committed[0].metadata.empty());
+}
+
+TEST_CASE("retry::Replayer: filtered runs in one group act on each record once, and leave the rest visible")
+{
+  // Issue 15.3: records alternate between two original topics on one partition.
+  ReplayBed bed(1, 1);
+  const auto other = testing::unique_name("other");
+  bed.cluster.create_topic(other, 1);
+  {
+    kafka::Producer producer(bed.config());
+    for (int i = 0; i < 6; ++i) {
+      record::Record record;
+      record.topic = bed.dlq;
+      record.partition = 0;
+      record.key = "k" + std::to_string(i);
+      record.value = "v"s;
+      ErrorContext context;
+      context.original.topic = i % 2 == 0 ? bed.orders : other;
+      context.exception.class_name = "java.lang.IllegalStateException";
+      dialect::encode("scst", context, record);
+      REQUIRE(producer.produce(record) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    REQUIRE(producer.flush(milliseconds(10000)));
+  }
+  const auto group = testing::unique_name("filtered");
+  auto first = bed.options(group);
+  first.filter.original_topic = bed.orders;
+  const auto a = retry::Replayer(bed.config(), first).run();
+  CHECK(a.replayed == 3);
+  CHECK(a.filtered == 3);
+
+  kafka::ClientConfig config = bed.config();
+  config.set("group.id", group);
+  kafka::Consumer consumer(config);
+  const auto committed = consumer.committed({{bed.dlq, 0}}, milliseconds(5000)).front();
+  CHECK(committed.offset == 1); // the first record left
+  const auto metadata = retry::decode_commit_metadata(committed.offset, committed.metadata);
+  REQUIRE(metadata);
+  CHECK(metadata->read == 6);
+  CHECK(metadata->handled == std::vector<retry::OffsetRange>{{2, 3}, {4, 5}});
+
+  auto second = bed.options(group);
+  second.filter.original_topic = other;
+  const auto b = retry::Replayer(bed.config(), second).run();
+  CHECK(b.replayed == 3);
+  CHECK(b.already_handled == 2);
+  CHECK(b.filtered == 0);
+  CHECK(consumer.committed({{bed.dlq, 0}}, milliseconds(5000)).front().offset == 6);
+  CHECK(retry::Replayer(bed.config(), bed.options(group)).run().read == 0);
+  CHECK(count_keys(bed.read_all(bed.orders)).size() == 3);
+  CHECK(count_keys(bed.read_all(other)).size() == 3);
 }
 
 TEST_SUITE_END();

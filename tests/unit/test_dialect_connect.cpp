@@ -55,6 +55,42 @@ TEST_CASE("dialect::connect::decode")
   CHECK(context->malformed.empty());
 }
 
+TEST_CASE("dialect::connect::decode takes the root cause from the stack trace's last Caused by")
+{
+  // Issue 15.8: --exception did not match Connect's root cause. The trace as Throwable prints it:
+  // nested causes unindented, a suppressed exception's cause indented.
+  const std::string trace =
+    "org.apache.kafka.connect.errors.DataException: Converting byte[] to Kafka Connect data failed\n"
+    "\tat org.apache.kafka.connect.json.JsonConverter.toConnectData(JsonConverter.java:324)\n"
+    "Caused by: org.apache.kafka.common.errors.SerializationException: Error deserializing message\n"
+    "\t... 17 more\n"
+    "Caused by: com.fasterxml.jackson.core.JsonParseException: Unexpected character ('o': was expecting null)\n"
+    "\tat com.fasterxml.jackson.core.JsonParser._constructError(JsonParser.java:1840)\n"
+    "\tSuppressed: java.io.IOException: close failed\n"
+    "\t\tCaused by: java.lang.IllegalStateException: not this one\n";
+  auto record = connect_record();
+  record.headers.back().value = trace;
+  ErrorContext context;
+  REQUIRE(dialect::decode(record, context));
+  CHECK(context.exception.class_name == "org.apache.kafka.connect.errors.DataException");
+  CHECK(context.exception.cause_class == "com.fasterxml.jackson.core.JsonParseException");
+  CHECK(context.exception.cause_message == "Unexpected character ('o': was expecting null)");
+
+  SUBCASE("reused for the next record: a trace without a cause leaves no stale one")
+  {
+    REQUIRE(dialect::decode(connect_record(), context));
+    CHECK_FALSE(context.exception.cause_class);
+    CHECK_FALSE(context.exception.cause_message);
+  }
+  SUBCASE("a cause without a message, at the very start")
+  {
+    record.headers.back().value = "Caused by: java.lang.NullPointerException"s;
+    REQUIRE(dialect::decode(record, context));
+    CHECK(context.exception.cause_class == "java.lang.NullPointerException");
+    CHECK_FALSE(context.exception.cause_message);
+  }
+}
+
 TEST_CASE("dialect::connect::decode malformed and partial")
 {
   record::Record record;

@@ -115,7 +115,7 @@ TEST_CASE("dialect::spring::decode repeated headers")
   CHECK(context->history.empty());
 }
 
-TEST_CASE("dialect::spring::decode key exception")
+TEST_CASE("dialect::spring::decode keeps the key's exception apart from the value's")
 {
   record::Record record;
   record.headers = {
@@ -126,12 +126,34 @@ TEST_CASE("dialect::spring::decode key exception")
   const auto context = dialect::decode(record);
   REQUIRE(context);
   CHECK(context->dialect == "spring");
-  CHECK(context->exception.class_name == "org.springframework.kafka.support.serializer.DeserializationException");
-  CHECK(context->exception.message == "failed to deserialize key");
-  // The value exception outranks the key exception, whatever the order.
-  record.headers.push_back({"kafka_dlt-exception-fqcn", "value.Exception"s});
-  record.headers.push_back({"kafka_dlt-key-exception-fqcn", "key.Exception"s});
-  CHECK(dialect::decode(record)->exception.class_name == "value.Exception");
+  CHECK(context->key_exception.class_name == "org.springframework.kafka.support.serializer.DeserializationException");
+  CHECK(context->key_exception.message == "failed to deserialize key");
+  CHECK_FALSE(context->exception.class_name);
+  CHECK_FALSE(context->exception.message);
+  // Only the key failed: that is the record's exception for summaries and %E.
+  CHECK(&primary_exception(*context) == &context->key_exception);
+
+  SUBCASE("issue 15.6: a value class without a message never takes the key's message")
+  {
+    record.headers.push_back({"kafka_dlt-exception-fqcn", "value.Exception"s});
+    const auto both = dialect::decode(record);
+    REQUIRE(both);
+    CHECK(both->exception.class_name == "value.Exception");
+    CHECK_FALSE(both->exception.message);
+    CHECK(both->key_exception.message == "failed to deserialize key");
+    CHECK(&primary_exception(*both) == &both->exception);
+    std::string json;
+    append_json(json, *both);
+    CHECK(json.find(R"("exception":{"class":"value.Exception"})") != std::string::npos);
+    CHECK(json.find(R"("key_exception":{"class":"org.springframework.kafka.support.serializer.DeserializationException","message":"failed to deserialize key"})")
+          != std::string::npos);
+  }
+  SUBCASE("encode writes it back")
+  {
+    record::Record written;
+    dialect::encode("spring", *context, written);
+    CHECK(dialect::decode(written)->key_exception == context->key_exception);
+  }
 }
 
 TEST_CASE("dialect::spring::encode")
