@@ -13,20 +13,28 @@ namespace dlq::retry {
 namespace {
 
 // spring_json_header_types maps header names to Java types for Spring's header mapper
-// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write.
+// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write. A
+// Spring Cloud Stream dead letter without one gets one: the binder's BinderHeaderMapper hands an
+// undeclared header to the application as byte[], and the re-route sample's
+// getHeaders().get("x-retries", Integer.class) then throws (seen with binder 5.0.4, tests/peers).
 void
-update_json_header_types(std::vector<record::Header>& headers, const std::string& retry_header)
+update_json_header_types(std::vector<record::Header>& headers, const std::string& retry_header, bool declare)
 {
+  bool found = false;
   for (auto& header : headers) {
     if (header.name != "spring_json_header_types" || !header.value) {
       continue;
     }
+    found = true;
     auto types = nlohmann::json::parse(*header.value, nullptr, false);
     if (!types.is_object()) {
       return; // not ours to repair
     }
     types[retry_header] = "java.lang.Integer";
     header.value = types.dump();
+  }
+  if (!found && declare) {
+    headers.push_back({"spring_json_header_types", nlohmann::json{{retry_header, "java.lang.Integer"}}.dump()});
   }
 }
 
@@ -171,7 +179,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Policy&
   }
   put_header(out.headers, kept++, {policy.retry_header, std::to_string(decision.attempts + 1)});
   out.headers.resize(kept);
-  update_json_header_types(out.headers, policy.retry_header);
+  update_json_header_types(out.headers, policy.retry_header, error != nullptr && error->dialect == "scst");
   decision.action = Action::Replay;
 }
 
