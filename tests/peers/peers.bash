@@ -34,10 +34,10 @@ app_send() { echo "$2" >&"${APP_FDS[$1]}"; }
 
 # stop_app NAME: "quit" on its stdin, then waits for it (SIGTERM to our own child after 30 s).
 stop_app() {
-  local name=$1 pid=${APP_PIDS[$1]:-} i
+  local name=$1 pid=${APP_PIDS[$1]:-}
   [ -n "$pid" ] || return 0
-  echo quit >&"${APP_FDS[$name]}" 2>/dev/null || true
-  for i in $(seq 1 300); do
+  { echo quit >&"${APP_FDS[$name]}"; } 2>/dev/null || true
+  for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done

@@ -30,10 +30,12 @@ def main():
         source, failure = processed[value], handed[value]
         expected = {
             "dialect": "scst",
-            "original": {field: source[field] for field in
-                         ("topic", "partition", "offset", "timestamp", "timestamp_type")},
+            # Binder 5.0.4 writes no consumer group and no cause class (both must be absent).
+            "original": dict({field: source[field] for field in
+                              ("topic", "partition", "offset", "timestamp", "timestamp_type")},
+                             group=None),
             "exception": {"class": failure["exception"], "message": failure["message"],
-                          "stacktrace": failure["stacktrace"]},
+                          "stacktrace": failure["stacktrace"], "cause_class": None},
         }
         print(json.dumps({"case": "dlq", "fixture": "spring-cloud-stream-dlq" if first else None,
                           "writer": writer, "record": record, "expected": expected}))

@@ -133,12 +133,26 @@ public final class DeadLetters {
     line.put("writer", writer);
     line.put("record", record(record));
     line.put("expected", expected);
-    StringBuilder out = new StringBuilder();
-    json(out, line);
-    synchronized (System.out) {
-      System.out.println(out);
-      System.out.flush();
+    printObject(line);
+  }
+
+  /**
+   * The message text Spring Kafka's recoverer and Spring Cloud Stream's binder both write
+   * (DeadLetterPublishingRecoverer.buildMessage, KafkaMessageChannelBinder.buildMessage):
+   * "message; cause message" when the cause is another exception, null when neither has one.
+   */
+  public static String joinedMessage(Throwable exception, Throwable cause) {
+    String message = exception.getMessage();
+    if (!exception.equals(cause)) {
+      if (message != null) {
+        message = message + "; ";
+      }
+      String causeMessage = cause.getMessage();
+      if (causeMessage != null) {
+        message = message != null ? message + causeMessage : causeMessage;
+      }
     }
+    return message;
   }
 
   /** Prints any map as one JSON line (a peer's events). */

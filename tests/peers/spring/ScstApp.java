@@ -87,7 +87,7 @@ public class ScstApp {
       Message<?> failed = failure instanceof MessagingException me ? me.getFailedMessage() : null;
       Map<String, Object> event = event("dead-letter", failed);
       event.put("exception", failure.getClass().getName());
-      event.put("message", binderMessage(failure));
+      event.put("message", DeadLetters.joinedMessage(failure, failure.getCause()));
       event.put("stacktrace", DeadLetters.stackTrace(failure));
       print(event);
     });
@@ -103,22 +103,6 @@ public class ScstApp {
     }
     context.close();
     System.exit(0);
-  }
-
-  /** KafkaMessageChannelBinder.buildMessage: "message; causeMessage" of the handed exception. */
-  static String binderMessage(Throwable failure) {
-    Throwable cause = failure.getCause();
-    String message = failure.getMessage();
-    if (!failure.equals(cause)) {
-      if (message != null) {
-        message = message + "; ";
-      }
-      String causeMessage = cause.getMessage();
-      if (causeMessage != null) {
-        message = message != null ? message + causeMessage : causeMessage;
-      }
-    }
-    return message;
   }
 
   static Map<String, Object> event(String name, Message<?> message) {

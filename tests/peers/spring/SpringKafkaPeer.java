@@ -125,21 +125,6 @@ public final class SpringKafkaPeer {
     throw new IllegalStateException("record " + metadata + " not read back");
   }
 
-  /** Spring's message header rule (DeadLetterPublishingRecoverer.buildMessage): "msg; rootCauseMsg". */
-  static String springMessage(Exception exception, Throwable rootCause) {
-    String message = exception.getMessage();
-    if (exception != rootCause) {
-      if (message != null) {
-        message = message + "; ";
-      }
-      String causeMessage = rootCause.getMessage();
-      if (causeMessage != null) {
-        message = message != null ? message + causeMessage : causeMessage;
-      }
-    }
-    return message;
-  }
-
   /** Spring's root cause (ErrorHandlingUtils.findRootCause): under the container's wrappers. */
   static Exception rootCause(Exception exception) {
     Exception root = exception;
@@ -157,7 +142,7 @@ public final class SpringKafkaPeer {
     expected.put("dialect", dialect);
     expected.put("original", DeadLetters.original(original, group));
     expected.put("exception", DeadLetters.exception(exception.getClass().getName(),
-        springMessage(exception, rootCause), DeadLetters.stackTrace(exception), rootCause.getClass().getName()));
+        DeadLetters.joinedMessage(exception, rootCause), DeadLetters.stackTrace(exception), rootCause.getClass().getName()));
     return expected;
   }
 
@@ -219,7 +204,7 @@ public final class SpringKafkaPeer {
       // Only the key failed: the value exception headers are not written at all; the cause header
       // is the key exception's own class (its root cause: it is no ListenerExecutionFailedException).
       expected.put("key_exception", DeadLetters.exception(keyFailure.getClass().getName(),
-          springMessage(keyFailure, keyFailure), DeadLetters.stackTrace(keyFailure), null));
+          DeadLetters.joinedMessage(keyFailure, keyFailure), DeadLetters.stackTrace(keyFailure), null));
       expected.put("exception", DeadLetters.exception(null, null, null, keyFailure.getClass().getName()));
       DeadLetters.print("key-deser", "spring-kafka-dlpr-key-deser", WRITER, d3, expected);
     }
