@@ -15,9 +15,10 @@
 //   dump BOOTSTRAP TOPIC COUNT
 //       the first COUNT records of TOPIC, one {"record": ...} line each
 //   listener BOOTSTRAP TOPIC GROUP
-//       a @KafkaListener-style container on TOPIC with a DefaultErrorHandler publishing to
-//       TOPIC-dlt. It fails every record until a line "fix" comes on stdin; after that it
-//       prints each record it consumes ("consumed" JSON lines). "quit" ends it.
+//       a listener container on TOPIC (kafka_deliveryAttempt headers on) with a DefaultErrorHandler
+//       that delivers a record 3 times, then publishes it to TOPIC-dlt. It fails every record
+//       until a line "fix" comes on stdin; after that it prints each record it consumes
+//       ("consumed" JSON lines). "quit" ends it.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.SocketTimeoutException;
@@ -350,6 +351,8 @@ public final class SpringKafkaPeer {
     consumerProps.put("key.deserializer", ByteArrayDeserializer.class);
     consumerProps.put("value.deserializer", ByteArrayDeserializer.class);
     ContainerProperties containerProps = new ContainerProperties(topic);
+    // kafka_deliveryAttempt on every delivery: the dead letter carries the last one (3).
+    containerProps.setDeliveryAttemptHeader(true);
     containerProps.setMessageListener((MessageListener<byte[], byte[]>) record -> {
       if (!fixed.get()) {
         throw new IllegalArgumentException("bug: cannot parse " + new String(record.value(), StandardCharsets.UTF_8));
@@ -359,7 +362,7 @@ public final class SpringKafkaPeer {
     var container = new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(consumerProps),
         containerProps);
     container.setCommonErrorHandler(new DefaultErrorHandler(new DeadLetterPublishingRecoverer(template),
-        new FixedBackOff(0L, 0L)));
+        new FixedBackOff(0L, 2L))); // 3 deliveries, then the -dlt
     container.start();
     System.out.println("{\"ready\":true}");
     System.out.flush();
