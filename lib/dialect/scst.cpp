@@ -1,12 +1,15 @@
 // Spring Cloud Stream's Kafka binder DLQ (error.<topic>.<group>).
 // Source: spring-cloud-stream binders/kafka-binder/spring-cloud-stream-binder-kafka/src/main/java/
 // org/springframework/cloud/stream/binder/kafka/KafkaMessageChannelBinder.java (handleRecordForDlq:
-// x-original-* then x-exception-*, plain add, so a second DLQ hop repeats them). Binder 4.x publishes
-// through Spring's DeadLetterPublishingRecoverer with these names, which also writes
-// kafka_dlt-exception-cause-fqcn, kafka_dlt-original-consumer-group and kafka_dlt-key-exception-*.
+// x-original-* then x-exception-*, plain add, so a second DLQ hop repeats them). Seen from binder
+// 5.0.4 itself (tests/peers): the class and stack trace are the wrapper's the binding's error
+// channel got (a MessageHandlingException), the message is "wrapper message; cause message", and no
+// cause class, consumer group or kafka_dlt-* header is written. The kafka_dlt-* names below are for
+// a binder that publishes through Spring's DeadLetterPublishingRecoverer (not 5.0.4).
 // partition i32, offset/timestamp i64, the rest utf8. x-retries is the re-route sample's counter
 // (shared/seeds/spring-cloud-stream-dlq.txt): an Integer that the binder's BinderHeaderMapper writes
-// as JSON text (1 -> "1") and declares in spring_json_header_types.
+// as JSON text (1 -> "1") and declares in spring_json_header_types; an undeclared x-retries reaches
+// the application as byte[], so the encoder declares it too.
 
 #include "dialect/spec.hpp"
 #include "dialect/values.hpp"
@@ -41,14 +44,18 @@ constexpr HeaderSpec k_headers[] = {
   HeaderSpec{k_json_types, Encoding::Json, Field::None, 0, false, false},
 };
 
-// Declares x-retries as an Integer in an existing spring_json_header_types map.
+// Declares x-retries as an Integer in spring_json_header_types, adding the map when there is
+// none: the binder's header mapper writes it with every Integer header it maps (binder 5.0.4,
+// tests/peers), and reads an undeclared header as byte[].
 void
 declare_retries_type(record::Record& record)
 {
+  bool found = false;
   for (auto& header : record.headers) {
     if (header.name != k_json_types || !header.value) {
       continue;
     }
+    found = true;
     if (util::json_nests_deeper_than(*header.value)) {
       continue; // not a map of names to types (and dump() would recurse)
     }
@@ -57,6 +64,9 @@ declare_retries_type(record::Record& record)
       types[std::string(k_retries)] = "java.lang.Integer";
       header.value = types.dump();
     }
+  }
+  if (!found) {
+    put::add(record, k_json_types, nlohmann::json{{k_retries, "java.lang.Integer"}}.dump());
   }
 }
 

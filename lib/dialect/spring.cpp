@@ -2,9 +2,14 @@
 // Sources: spring-kafka spring-kafka/src/main/java/org/springframework/kafka/support/KafkaHeaders.java
 // (names), listener/DeadLetterPublishingRecoverer.java (addExceptionInfoHeaders, then
 // maybeAddOriginalHeaders: the exception headers come first and replace earlier ones
-// (stripPreviousExceptionHeaders), the original-* headers are added only when absent, so the first
-// origin survives), listener/DeadLetterRecordManager.java. partition i32, offset and timestamp i64
-// (-1 = none), the rest utf8.
+// (stripPreviousExceptionHeaders), the original-* headers are appended (appendOriginalHeaders,
+// true by default), so a record dead-lettered twice carries both origins, the true one first),
+// listener/DeadLetterRecordManager.java. partition i32, offset and timestamp i64 (-1 = none), the
+// rest utf8. Seen from spring-kafka 4.0.6 itself (tests/peers): the cause header is the root cause
+// under ListenerExecutionFailedException wrappers, or the exception's own class when it has none;
+// the message is "message; root cause message", absent when both are null; a key that failed to
+// deserialize gets kafka_dlt-key-exception-* plus kafka_dlt-exception-cause-fqcn (the key
+// exception's class) and no value exception headers at all.
 
 #include "dialect/spec.hpp"
 #include "dialect/values.hpp"
@@ -66,22 +71,22 @@ encode(const ErrorContext& context, record::Record& record)
     put::replace(record, "kafka_dlt-key-exception-stacktrace", *k.stacktrace);
   }
   if (o.topic) {
-    put::add_if_absent(record, "kafka_dlt-original-topic", *o.topic);
+    put::add(record, "kafka_dlt-original-topic", *o.topic);
   }
   if (o.partition) {
-    put::add_if_absent(record, "kafka_dlt-original-partition", values::encode_i32(*o.partition));
+    put::add(record, "kafka_dlt-original-partition", values::encode_i32(*o.partition));
   }
   if (o.offset) {
-    put::add_if_absent(record, "kafka_dlt-original-offset", values::encode_i64(*o.offset));
+    put::add(record, "kafka_dlt-original-offset", values::encode_i64(*o.offset));
   }
   if (o.timestamp) {
-    put::add_if_absent(record, "kafka_dlt-original-timestamp", values::encode_i64(*o.timestamp));
+    put::add(record, "kafka_dlt-original-timestamp", values::encode_i64(*o.timestamp));
   }
   if (o.timestamp_type) {
-    put::add_if_absent(record, "kafka_dlt-original-timestamp-type", *o.timestamp_type);
+    put::add(record, "kafka_dlt-original-timestamp-type", *o.timestamp_type);
   }
   if (o.group) {
-    put::add_if_absent(record, "kafka_dlt-original-consumer-group", *o.group);
+    put::add(record, "kafka_dlt-original-consumer-group", *o.group);
   }
 }
 

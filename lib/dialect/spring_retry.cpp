@@ -4,7 +4,11 @@
 // names, plus the retry headers added per hop: original timestamp, attempts, backoff timestamp),
 // retrytopic/RetryTopicHeaders.java. Encodings as `spring`; retry_topic-attempts is an i32 since
 // 2.7.9 (a 1-byte BigInteger before) and accumulates one per hop since 2.9.6, so the last counts;
-// the two timestamps are variable-length BigIntegers.
+// the two timestamps are variable-length BigIntegers. Seen from spring-kafka 4.0.6 itself
+// (tests/peers): each hop appends the number of the delivery to come, so a record that failed 3
+// times (maxAttempts 3) reaches the -dlt with 2, 3, 4 (and one on a -retry topic after the first
+// failure carries 2); kafka_original-* are written on the first hop only, the exception headers
+// are replaced at each hop.
 
 #include "dialect/spec.hpp"
 #include "dialect/values.hpp"

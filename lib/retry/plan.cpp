@@ -15,14 +15,19 @@ namespace dlq::retry {
 namespace {
 
 // spring_json_header_types maps header names to Java types for Spring's header mapper
-// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write.
+// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write. A
+// Spring Cloud Stream dead letter without one gets one: the binder's BinderHeaderMapper hands an
+// undeclared header to the application as byte[], and the re-route sample's
+// getHeaders().get("x-retries", Integer.class) then throws (seen with binder 5.0.4, tests/peers).
 void
-update_json_header_types(std::vector<record::Header>& headers, std::string_view retry_header)
+update_json_header_types(std::vector<record::Header>& headers, std::string_view retry_header, bool declare)
 {
+  bool found = false;
   for (auto& header : headers) {
     if (header.name != "spring_json_header_types" || !header.value) {
       continue;
     }
+    found = true;
     if (util::json_nests_deeper_than(*header.value)) {
       return; // not a map of names to types: not ours to repair (and dump() would recurse)
     }
@@ -32,6 +37,9 @@ update_json_header_types(std::vector<record::Header>& headers, std::string_view 
     }
     types[std::string(retry_header)] = "java.lang.Integer";
     header.value = types.dump();
+  }
+  if (!found && declare) {
+    headers.push_back({"spring_json_header_types", nlohmann::json{{std::string(retry_header), "java.lang.Integer"}}.dump()});
   }
 }
 
@@ -199,7 +207,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Counter
   write_counter(*written.value, counter.value + 1, counter.encoding);
   out.headers.resize(kept);
   if (counter.encoding == CounterEncoding::Text) {
-    update_json_header_types(out.headers, counter.header);
+    update_json_header_types(out.headers, counter.header, error != nullptr && error->dialect == "scst");
   }
   decision.action = Action::Replay;
 }

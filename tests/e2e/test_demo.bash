@@ -13,5 +13,5 @@ expect_contains "$out" "orders-dlt [2] @ 0  org.springframework.kafka.listener.L
 expect_contains "$out" "7 records, 4 groups, 0 without decodable error headers"
 expect_contains "$out" "kafka_dlt-original-offset = 42 (int64, spring)"
 expect_contains "$out" "3 read: 2 replayed, 1 parked, 0 skipped, 0 failed, 0 filtered out"
-expect_contains "$out" "so8400out  msg-2  x-retries=3"
+expect_contains "$out" 'so8400out  msg-2  spring_json_header_types={"x-retries":"java.lang.Integer"},x-retries=3'
 expect_contains "$out" "error.so8400out.so8400.parking-lot  msg-3  org.springframework.messaging.MessagingException (attempts 3)"

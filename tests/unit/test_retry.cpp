@@ -85,7 +85,10 @@ TEST_CASE("retry::plan replays with the counter incremented, error headers strip
   CHECK(out.key == "k");
   CHECK(out.value == "v");
   CHECK(out.timestamp == 1700000000000);
-  CHECK(out.headers == std::vector<record::Header>{{"traceparent", "abc"s}, {"x-retries", "2"s}});
+  CHECK(out.headers
+        == std::vector<record::Header>{{"traceparent", "abc"s},
+                                       {"spring_json_header_types", R"({"x-retries":"java.lang.Integer"})"s},
+                                       {"x-retries", "2"s}});
 
   SUBCASE("--keep-partition, --keep-error-headers, --new-timestamp, --to, --retry-header")
   {
@@ -149,6 +152,29 @@ TEST_CASE("retry::plan keeps spring_json_header_types consistent")
   const auto decision = plan(dead, &*error, default_policy(), 0);
   CHECK(*decision.output.last_header("spring_json_header_types")
         == R"({"contentType":"java.lang.String","x-retries":"java.lang.Integer"})"s);
+}
+
+TEST_CASE("retry::plan declares x-retries for Spring Cloud Stream when the dead letter has no type map")
+{
+  // The binder's first dead letter of a record carries no x-retries and no spring_json_header_types;
+  // undeclared, the binder would hand the application x-retries as byte[], not the Integer the
+  // re-route sample reads (tests/peers/test_spring_cloud_stream.bash).
+  record::Record dead;
+  dead.topic = "error.orders.group";
+  dead.value = "v";
+  dead.headers = {{"x-original-topic", "orders"s}, {"x-exception-fqcn", "java.lang.IllegalStateException"s}};
+  const auto error = dialect::decode(dead);
+  REQUIRE(error);
+  const auto decision = plan(dead, &*error, default_policy(), 0);
+  CHECK(*decision.output.last_header("x-retries") == "1"s);
+  CHECK(*decision.output.last_header("spring_json_header_types") == R"({"x-retries":"java.lang.Integer"})"s);
+
+  // Other dialects' records get no Spring type map.
+  record::Record connect;
+  connect.headers = {{"__connect.errors.topic", "orders"s}};
+  const auto connect_error = dialect::decode(connect);
+  REQUIRE(connect_error);
+  CHECK(plan(connect, &*connect_error, default_policy(), 0).output.last_header("spring_json_header_types") == nullptr);
 }
 
 TEST_CASE("retry::plan reads the counter it writes (--retry-header), in the form it found it")
