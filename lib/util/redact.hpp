@@ -16,10 +16,10 @@ namespace dlq::util {
 bool is_secret_name(std::string_view name) noexcept;
 
 // `text` (a URI, with or without a scheme, or a key=value connection string) with its credentials
-// replaced by "***": the user info's password, which runs to the LAST '@' (so that a password
-// holding '@', '/' or a bad %-escape stays hidden); and the value of every parameter with a
-// secret name (?password=..., ;password=..., password='...'), with any words an unquoted
-// value runs on into.
+// replaced by "***": the user info's password, which runs to the last '@' before the path that
+// follows the first '@' (so that a password holding '@', '/' or a bad %-escape stays hidden; a
+// bare user name is kept); and the value of every parameter with a secret name (?password=...,
+// ;password=..., password='...'), with any words an unquoted value runs on into.
 std::string redact_uri(std::string_view text);
 
 // A library's message about `uri` (libpq's, libcurl's) with every quoted span taken from the
