@@ -5,6 +5,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <chrono>
+
 namespace dlq::kafka {
 
 namespace {
@@ -14,6 +17,8 @@ using EventPtr = std::unique_ptr<rd_kafka_event_t, CDeleter<rd_kafka_event_destr
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, CDeleter<rd_kafka_AdminOptions_destroy>>;
 using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, CDeleter<rd_kafka_ConfigResource_destroy>>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, CDeleter<rd_kafka_NewTopic_destroy>>;
+using ListGroupOffsetsPtr =
+  std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, CDeleter<rd_kafka_ListConsumerGroupOffsets_destroy>>;
 
 AdminOptionsPtr
 make_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, milliseconds timeout)
@@ -151,6 +156,101 @@ create_topic(Client& client, const std::string& topic, int partitions, int repli
     const char* text = rd_kafka_topic_result_error_string(created[0]);
     throw KafkaError(fmt::format("{}: {}", what, text != nullptr ? text : rd_kafka_err2str(err)), err);
   }
+}
+
+GroupListing
+list_group_offsets(Client& client, milliseconds timeout)
+{
+  GroupListing listing;
+  rd_kafka_t* rk = client.handle();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto left = [&deadline] {
+    return std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now()));
+  };
+
+  std::vector<std::string> names;
+  {
+    QueuePtr queue(rd_kafka_queue_new(rk));
+    auto options = make_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
+    rd_kafka_ListConsumerGroups(rk, options.get(), queue.get());
+    EventPtr event(rd_kafka_queue_poll(queue.get(), static_cast<int>(left().count()) + 1000));
+    if (!event) {
+      listing.error = fmt::format("ListConsumerGroups: no answer within {} ms", timeout.count());
+      return listing;
+    }
+    if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      listing.error = fmt::format("ListConsumerGroups: {}", rd_kafka_event_error_string(event.get()));
+      return listing;
+    }
+    const auto* result = rd_kafka_event_ListConsumerGroups_result(event.get());
+    size_t error_count = 0;
+    const auto** errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
+    size_t count = 0;
+    const auto** valid = rd_kafka_ListConsumerGroups_result_valid(result, &count);
+    // Errors come per broker (the mock's "unsupported" among them); with no group listed at all,
+    // nothing is known.
+    if (error_count > 0 && count == 0) {
+      listing.error = fmt::format("ListConsumerGroups: {}", rd_kafka_error_string(errors[0]));
+      return listing;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      names.emplace_back(rd_kafka_ConsumerGroupListing_group_id(valid[i]));
+    }
+    if (error_count > 0) {
+      listing.unreadable.push_back(fmt::format("(some brokers): {}", rd_kafka_error_string(errors[0])));
+    }
+  }
+  listing.known = true;
+
+  // One request per group, all in flight at once on one queue.
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  auto options = make_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, left());
+  for (const auto& name : names) {
+    // No partitions: every partition the group has committed (librdkafka src/rdkafka.h,
+    // rd_kafka_ListConsumerGroupOffsets_new; OffsetFetch with a null topic array).
+    ListGroupOffsetsPtr request(rd_kafka_ListConsumerGroupOffsets_new(name.c_str(), nullptr));
+    rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
+    rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options.get(), queue.get());
+  }
+  for (size_t answered = 0; answered < names.size(); ++answered) {
+    EventPtr event(rd_kafka_queue_poll(queue.get(), static_cast<int>(left().count()) + 1000));
+    if (!event) {
+      listing.unreadable.push_back(
+        fmt::format("{} groups: no answer within {} ms", names.size() - answered, timeout.count()));
+      break;
+    }
+    if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      listing.unreadable.push_back(fmt::format("a group: {}", rd_kafka_event_error_string(event.get())));
+      continue;
+    }
+    const auto* result = rd_kafka_event_ListConsumerGroupOffsets_result(event.get());
+    size_t count = 0;
+    const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(result, &count);
+    for (size_t i = 0; i < count; ++i) {
+      const char* name = rd_kafka_group_result_name(groups[i]);
+      if (const auto* error = rd_kafka_group_result_error(groups[i])) {
+        listing.unreadable.push_back(fmt::format("{}: {}", name, rd_kafka_error_string(error)));
+        continue;
+      }
+      GroupOffsets group{name, {}};
+      if (const auto* partitions = rd_kafka_group_result_partitions(groups[i])) {
+        for (int p = 0; p < partitions->cnt; ++p) {
+          const auto& tp = partitions->elems[p];
+          if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            continue;
+          }
+          std::string metadata;
+          if (tp.metadata != nullptr && tp.metadata_size > 0) {
+            metadata.assign(static_cast<const char*>(tp.metadata), tp.metadata_size);
+          }
+          group.offsets.emplace_back(tp.topic, tp.partition, tp.offset, std::move(metadata));
+        }
+      }
+      listing.groups.push_back(std::move(group));
+    }
+  }
+  std::sort(listing.groups.begin(), listing.groups.end(), [](const auto& a, const auto& b) { return a.group < b.group; });
+  return listing;
 }
 
 } // namespace dlq::kafka
