@@ -126,9 +126,11 @@ if real_kafka; then
   "$PY" "$E2E_DIR/peer.py" commit "$BROKERS" "$p-billing" "$scst_dlq" 0:1
   "$DLQCAT" replay -b "$BROKERS" -t "$spring_dlt" -e -q >/dev/null
   expect_exit 0 "$DLQCAT" ls -b "$BROKERS" -t "$p" -J
-  expect_equal "$(jq -c "select(.topic == \"$scst_dlq\") | .groups" "$WORK/out")" "[{\"group\":\"$p-billing\",\"lag\":1,\"replay\":false}]"
+  notes=$(cat "$WORK/err")
+  expect_equal "$(jq -c "select(.topic == \"$scst_dlq\") | .groups" "$WORK/out")" "[{\"group\":\"$p-billing\",\"lag\":1,\"replay\":false}]" \
+    "groups of $scst_dlq (stderr: $notes)"
   expect_equal "$(jq -c "select(.topic == \"$spring_dlt\") | .groups" "$WORK/out")" \
-    "[{\"group\":\"dlqcat-replay-$spring_dlt\",\"lag\":0,\"replay\":true}]"
+    "[{\"group\":\"dlqcat-replay-$spring_dlt\",\"lag\":0,\"replay\":true}]" "groups of $spring_dlt (stderr: $notes)"
   expect_equal "$(jq -c "select(.topic == \"$connect_dlq\") | .groups" "$WORK/out")" "[]"
   expect_equal "$(jq -c "select(.topic == \"$empty_dlt\") | .groups" "$WORK/out")" "[]"
 else
