@@ -36,6 +36,7 @@ build_app(AppState& state)
   add_produce(*app, state);
   add_consume_dlq(*app, state);
   add_inspect_headers(*app, state);
+  add_ls(*app, state);
   add_replay(*app, state);
   add_park(*app, state);
   add_compact_fix(*app, state);

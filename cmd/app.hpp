@@ -59,6 +59,7 @@ kafka::ClientConfig client_config(const GlobalOptions& global);
 void add_produce(CLI::App& app, AppState& state);
 void add_consume_dlq(CLI::App& app, AppState& state);
 void add_inspect_headers(CLI::App& app, AppState& state);
+void add_ls(CLI::App& app, AppState& state);
 void add_replay(CLI::App& app, AppState& state);
 void add_park(CLI::App& app, AppState& state);
 void add_compact_fix(CLI::App& app, AppState& state);

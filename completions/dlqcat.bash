@@ -42,7 +42,7 @@ _dlqcat()
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            produce | consume-dlq | inspect-headers | replay | park | compact-fix | broker | demo | completions)
+            produce | consume-dlq | inspect-headers | ls | replay | park | compact-fix | broker | demo | completions)
                 sub=${COMP_WORDS[i]}
                 break ;;
         esac
@@ -101,6 +101,13 @@ _dlqcat()
         inspect-headers/--since | \
         inspect-headers/--until | \
         inspect-headers/--min-attempts)
+            return ;;
+        ls/--prometheus)
+            _dlqcat_reply -f
+            return ;;
+        ls/-t | ls/--topic | \
+        ls/--timeout | \
+        ls/--sample)
             return ;;
         replay/--summary-json)
             _dlqcat_reply -f
@@ -192,6 +199,7 @@ _dlqcat()
             produce) _dlqcat_reply -W "-h --help -t --topic -p --partition -k --key -K -D -H -Z -l --json --dialect --error-class --error-message --original --attempts --stage --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             consume-dlq) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit -c --count -f --format -J --json --stacktrace --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             inspect-headers) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset --summary -J --json --fail-if-any --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color -" ;;
+            ls) _dlqcat_reply -W "-h --help -t --topic -J --json --fail-if-any --prometheus --timeout --sample --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             replay) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit --park-topic --retry-header --rate --dry-run --explain --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --to --max-attempts --keep-partition --keep-error-headers --new-timestamp --unwrap --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             park) _dlqcat_reply -W "-h --help -t --topic -p --partition -G --group -o --offset -e --exit --park-topic --retry-header --rate --dry-run --explain --transactional --summary-json --exception --original-topic --dialect --since --until --min-attempts --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
             compact-fix) _dlqcat_reply -W "-h --help -t --topic -G --group --connector --connect --find-poison --all --partition --offset --key --pg --table --pk --strategy --value --value-file --tombstone --park-topic --segment-ms --dirty-ratio --timeout --admin-timeout --connect-timeout --dry-run --version -b --brokers -X -F --config -q --quiet -v --verbose --color" ;;
@@ -203,7 +211,7 @@ _dlqcat()
     fi
 
     case $sub in
-        "") _dlqcat_reply -W "produce consume-dlq inspect-headers replay park compact-fix broker demo completions" ;;
+        "") _dlqcat_reply -W "produce consume-dlq inspect-headers ls replay park compact-fix broker demo completions" ;;
         produce) _dlqcat_reply -f ;;
         inspect-headers) _dlqcat_reply -W "-" ;;
         completions) _dlqcat_reply -W "bash zsh fish" ;;

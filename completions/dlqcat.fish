@@ -25,13 +25,14 @@ function __dlqcat_topics
     $program $conn completions --topics 2>/dev/null
 end
 
-set -l commands produce consume-dlq inspect-headers replay park compact-fix broker demo completions
+set -l commands produce consume-dlq inspect-headers ls replay park compact-fix broker demo completions
 complete -c dlqcat -f
 
 # Subcommands
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a produce -d 'Produce records from stdin or files (kcat -P)'
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a consume-dlq -d 'Print DLQ records with their decoded error context'
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a inspect-headers -d 'Decode every header to a typed value and its dialect; --summary for a triage table'
+complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a ls -d 'List the cluster\'s dead-letter topics: records, dialects, age, consumer groups'
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a replay -d 'Republish dead letters to their source with a retry counter; park exhausted ones'
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a park -d 'Move records that match the filters (or --min-attempts) to a parking-lot topic'
 complete -c dlqcat -n "not __fish_seen_subcommand_from $commands" -a compact-fix -d 'Find the record that kills a sink, park it, produce its correction, compact or skip it, restart the connector'
@@ -102,6 +103,15 @@ complete -c dlqcat -n '__fish_seen_subcommand_from inspect-headers' -l since -x 
 complete -c dlqcat -n '__fish_seen_subcommand_from inspect-headers' -l until -x -d 'Only records with a timestamp before TIME'
 complete -c dlqcat -n '__fish_seen_subcommand_from inspect-headers' -l min-attempts -x -d 'Only records that were attempted at least N times'
 complete -c dlqcat -n '__fish_seen_subcommand_from inspect-headers' -a '-' -d '- reads JSON lines (dlqcat -J or kcat -J) from stdin instead of Kafka'
+
+# ls
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -s h -l help -d 'Print this help message and exit'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -s t -l topic -x -d 'Only topics whose name matches this regular expression (RE2)'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -s J -l json -d 'One JSON object per topic'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -l fail-if-any -d 'Exit 3 when any dead-letter topic holds records (a CI gate)'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -l prometheus -r -F -d 'Also write the counts to FILE in Prometheus\' text format (node_exporter\'s textfile collector)'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -l timeout -x -d 'Give the whole scan at most SECONDS'
+complete -c dlqcat -n '__fish_seen_subcommand_from ls' -l sample -x -d 'Newest records read from each partition'
 
 # replay
 complete -c dlqcat -n '__fish_seen_subcommand_from replay' -s h -l help -d 'Print this help message and exit'

@@ -6,6 +6,7 @@
 // caller always sends the complete set of the topic's dynamic configs (src/rdkafka.h, "Admin API").
 
 #include "kafka/client.hpp"
+#include "kafka/consumer.hpp"
 
 #include <map>
 #include <optional>
@@ -39,5 +40,29 @@ void alter_topic_configs(Client& client, const std::string& topic, const std::ma
 // CreateTopics: `topic` with `partitions` partitions of `replication` replicas each. Returns
 // once the controller has created it. Throws KafkaError on failure (one that exists included).
 void create_topic(Client& client, const std::string& topic, int partitions, int replication, milliseconds timeout);
+
+// One consumer group's committed offsets (with each commit's metadata string).
+struct GroupOffsets
+{
+  std::string group;
+  std::vector<TopicPartition> offsets;
+};
+
+// Every consumer group of the cluster and its committed offsets (dlqcat ls): ListConsumerGroups,
+// then one ListConsumerGroupOffsets per group (librdkafka 2.0.2 takes exactly one group per
+// call), all sent at once and collected from one queue.
+struct GroupListing
+{
+  // False when the cluster could not list its groups (librdkafka's mock cluster answers
+  // ListConsumerGroups "unsupported"; a cluster may deny DESCRIBE on the cluster): `error` says why.
+  bool known = false;
+  std::string error;
+  std::vector<GroupOffsets> groups;          // sorted by name
+  std::vector<std::string> unreadable;       // groups whose offsets could not be read: "group: why"
+};
+
+// Never throws KafkaError for a refused or unsupported request: that is a GroupListing with
+// known = false. Waits at most `timeout` in all.
+GroupListing list_group_offsets(Client& client, milliseconds timeout);
 
 } // namespace dlq::kafka

@@ -98,6 +98,29 @@ Client::topics(milliseconds timeout)
   return names;
 }
 
+std::vector<TopicMetadata>
+Client::all_topics(milliseconds timeout)
+{
+  const auto metadata = wait_for_metadata(nullptr, timeout, [](const rd_kafka_metadata_t&) { return true; });
+  std::vector<TopicMetadata> topics;
+  topics.reserve(static_cast<size_t>(metadata->topic_cnt));
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const auto& t = metadata->topics[i];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR || t.partition_cnt <= 0) {
+      continue;
+    }
+    TopicMetadata topic{t.topic, {}};
+    topic.partitions.reserve(static_cast<size_t>(t.partition_cnt));
+    for (int p = 0; p < t.partition_cnt; ++p) {
+      topic.partitions.push_back(t.partitions[p].id);
+    }
+    std::sort(topic.partitions.begin(), topic.partitions.end());
+    topics.push_back(std::move(topic));
+  }
+  std::sort(topics.begin(), topics.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return topics;
+}
+
 Watermarks
 Client::watermarks(const std::string& topic, int32_t partition, milliseconds timeout)
 {

@@ -18,6 +18,13 @@ using std::chrono::milliseconds;
 // How long a command waits for a cluster that does not answer before it gives up.
 inline constexpr milliseconds k_connect_timeout{10000};
 
+// A topic as the cluster's metadata names it: its partition ids, sorted.
+struct TopicMetadata
+{
+  std::string name;
+  std::vector<int32_t> partitions;
+};
+
 struct Watermarks
 {
   int64_t low = 0;
@@ -42,6 +49,11 @@ public:
   // Names of the cluster's topics, sorted, without Kafka's internal ones (__consumer_offsets,
   // __transaction_state). Throws KafkaError like partitions().
   std::vector<std::string> topics(milliseconds timeout = k_connect_timeout);
+
+  // Every topic of the cluster, internal ones included, with its partitions, from ONE metadata
+  // request (dlqcat ls on a cluster of hundreds of topics). Topics the answer marks with an
+  // error (being deleted, leader unknown) are left out. Throws KafkaError like partitions().
+  std::vector<TopicMetadata> all_topics(milliseconds timeout = k_connect_timeout);
 
   Watermarks watermarks(const std::string& topic, int32_t partition, milliseconds timeout = k_connect_timeout);
 

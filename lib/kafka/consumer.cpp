@@ -102,6 +102,25 @@ Consumer::assign(const std::vector<TopicPartition>& partitions)
 }
 
 void
+Consumer::incremental_assign(const std::vector<TopicPartition>& partitions)
+{
+  m_started = true;
+  const auto list = to_partition_list(partitions);
+  if (ErrorPtr error{rd_kafka_incremental_assign(m_handle.get(), list.get())}) {
+    throw KafkaError(fmt::format("assign: {}", rd_kafka_error_string(error.get())), rd_kafka_error_code(error.get()));
+  }
+}
+
+void
+Consumer::incremental_unassign(const std::vector<TopicPartition>& partitions)
+{
+  const auto list = to_partition_list(partitions);
+  if (ErrorPtr error{rd_kafka_incremental_unassign(m_handle.get(), list.get())}) {
+    throw KafkaError(fmt::format("unassign: {}", rd_kafka_error_string(error.get())), rd_kafka_error_code(error.get()));
+  }
+}
+
+void
 Consumer::subscribe(const std::vector<std::string>& topics)
 {
   m_started = true;

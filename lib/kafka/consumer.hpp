@@ -39,6 +39,10 @@ public:
 
   void assign(const std::vector<TopicPartition>& partitions);
   void subscribe(const std::vector<std::string>& topics);
+  // Adds / removes partitions to / from a manual assignment (no group), leaving the others as
+  // they are. Throws KafkaError.
+  void incremental_assign(const std::vector<TopicPartition>& partitions);
+  void incremental_unassign(const std::vector<TopicPartition>& partitions);
 
   // A message or an event (message->err != 0, e.g. partition EOF); nullptr on timeout.
   MessagePtr poll(milliseconds timeout);

@@ -103,6 +103,18 @@ def committed(brokers, group, topic):
     finish(0)
 
 
+def commit(brokers, group, topic, offsets):
+    """Commits OFFSETS ("P:OFFSET", the next offset to read) for GROUP without joining it, as a
+    consumer that read that far would have."""
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": group, "enable.auto.commit": False})
+    parts = [TopicPartition(topic, int(p), int(o)) for p, o in (x.split(":") for x in offsets)]
+    for tp in consumer.commit(offsets=parts, asynchronous=False):
+        if tp.error is not None:
+            print("peer.py: commit %s [%d]: %s" % (tp.topic, tp.partition, tp.error), file=sys.stderr)
+            finish(1)
+    finish(0)
+
+
 def produce_raw(brokers, topic, path):
     """FILE: a JSON list of {key, value, headers: [[name, value]], partition}, bytes in hex."""
     producer = Producer({"bootstrap.servers": brokers})
@@ -182,6 +194,8 @@ if __name__ == "__main__":
             dump(sys.argv[2], sys.argv[3])
         elif command == "committed":
             committed(sys.argv[2], sys.argv[3], sys.argv[4])
+        elif command == "commit":
+            commit(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
         elif command == "produce-raw":
             produce_raw(sys.argv[2], sys.argv[3], sys.argv[4])
         elif command == "produce-dlq":

@@ -214,10 +214,10 @@ expect_equal "$(records_in t-dir)" 0 "records written"
 
 # 16.16, the smaller ones
 row "16.16 an unknown command" 2 \
-  'dlqcat: error: unknown command "bogus" (expected produce, consume-dlq, inspect-headers, replay, park, compact-fix, broker, demo, completions)' \
+  'dlqcat: error: unknown command "bogus" (expected produce, consume-dlq, inspect-headers, ls, replay, park, compact-fix, broker, demo, completions)' \
   "$D" bogus
 row "16.16 an unknown command after global options" 2 \
-  'dlqcat: error: unknown command "bogus" (expected produce, consume-dlq, inspect-headers, replay, park, compact-fix, broker, demo, completions)' \
+  'dlqcat: error: unknown command "bogus" (expected produce, consume-dlq, inspect-headers, ls, replay, park, compact-fix, broker, demo, completions)' \
   "$D" -b "$B" --color never bogus -t x
 row_sh "16.16 inspect-headers -t TOPIC -" 2 'dlqcat: error: -: cannot be combined with -t' \
   "echo '{}' | '$D' inspect-headers -b '$B' -t dlq -"
