@@ -9,13 +9,13 @@
 // dialect; a header named "@topic" or "@key" sets the topic or the key instead.
 
 #include "dialect/dialect.hpp"
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "format/block.hpp"
 #include "format/paint.hpp"
 #include "format/typed_headers.hpp"
 #include "fuzz_input.hpp"
 #include "retry/replayer.hpp"
-#include "summary.hpp"
+#include "format/summary.hpp"
 #include "util/utf8.hpp"
 #include "util/visible.hpp"
 
@@ -26,10 +26,7 @@ namespace {
 
 using namespace dlq;
 
-constexpr std::array<const dialect::Dialect*, 10> k_dialects = {
-  &dialect::k_connect, &dialect::k_spring, &dialect::k_spring_retry, &dialect::k_scst,  &dialect::k_streams,
-  &dialect::k_smallrye, &dialect::k_karafka, &dialect::k_share_group, &dialect::k_watermill, &dialect::k_envelope,
-};
+using dialect::k_dialects;
 
 // The output with dlqcat's own colour sequences taken out.
 std::string
@@ -89,7 +86,7 @@ block_lines(const ErrorContext* error, const format::BlockOptions& options)
         const auto end = e.stacktrace->find('\n', start);
         start = end == std::string::npos ? e.stacktrace->size() : end + 1;
       }
-      lines += 1 + (!options.full_stacktrace && trace > options.stacktrace_lines ? options.stacktrace_lines + 1 : trace);
+      lines += 1 + (!options.full_stacktrace && trace > format::k_folded_stacktrace_lines ? format::k_folded_stacktrace_lines + 1 : trace);
     }
   }
   return lines + 2; // headers, blank
@@ -147,10 +144,10 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     check_terminal_safe(color ? without_colour(typed) : typed, record.headers.size() + 2);
   }
 
-  Summary summary;
+  format::Summary summary;
   summary.add(record, error);
   summary.add(record, nullptr);
-  check_terminal_safe(render_summary_table(summary), summary.rows().size() + 2);
+  check_terminal_safe(format::render_summary_table(summary), summary.rows().size() + 2);
 
   retry::ReplayStats stats;
   stats.by_target[record.topic] = 1;

@@ -12,36 +12,17 @@
 #include "util/interrupt.hpp"
 #include "util/json_writer.hpp"
 #include "util/redact.hpp"
+#include "util/time.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace dlq::fix {
 
 namespace {
 
 using namespace std::chrono_literals;
-
-int64_t
-now_ms()
-{
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Sleeps in short slices so that SIGINT/SIGTERM is seen at once.
-void
-pause_for(milliseconds duration)
-{
-  const auto deadline = std::chrono::steady_clock::now() + duration;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (util::interrupt_requested()) {
-      throw Interrupted();
-    }
-    std::this_thread::sleep_for(std::min<milliseconds>(100ms, duration));
-  }
-}
 
 std::string
 seconds(milliseconds duration)
@@ -307,7 +288,7 @@ private:
       if (std::chrono::steady_clock::now() >= deadline) {
         throw ConnectError(fmt::format("connector {} is not {} after {}", m_client.connector(), what, seconds(m_timeout)));
       }
-      pause_for(250ms);
+      util::sleep_interruptibly(250ms);
     }
   }
 
@@ -333,7 +314,7 @@ force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, c
       const auto deadline = std::chrono::steady_clock::now() + options.compaction_timeout;
       // The active segment is never cleaned: wait for segment.ms, then append to roll it (the
       // seed produces the correction a second time).
-      pause_for(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
+      util::sleep_interruptibly(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
       deliver(producer, nudge);
       say(fmt::format("nudge: the correction again, to roll {} [{}]'s segment", options.topic, poison.record.partition));
       while (true) {
@@ -348,7 +329,7 @@ force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, c
                                   options.topic, poison.record.partition, poison.record.offset,
                                   seconds(options.compaction_timeout)));
         }
-        pause_for(1s);
+        util::sleep_interruptibly(1s);
       }
     },
     say);
@@ -542,7 +523,7 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
     if (connector) {
       connector->halt(options.strategy == Strategy::Compact);
     }
-    deliver(producer, retry::make_parked(poison.record, options.park_topic, poison.reason, now_ms()));
+    deliver(producer, retry::make_parked(poison.record, options.park_topic, poison.reason, util::now_ms()));
     say(fmt::format("parked: {} in {}", describe_record(poison.record), options.park_topic));
     deliver(producer, correction);
     say(fmt::format("correction: produced to {} [{}] with key {}", options.topic, poison.record.partition,
@@ -580,7 +561,7 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
       throw DatabaseError(fmt::format("table {} does not hold the correction {} after the connector came back",
                                       options.table, seconds(options.connect_timeout)));
     }
-    pause_for(500ms);
+    util::sleep_interruptibly(500ms);
   }
   say(fmt::format("check: table {} holds the correction", options.table));
   return poisons;
