@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace dlq;
 using namespace std::string_literals;
 
@@ -93,8 +95,18 @@ TEST_CASE("dialect::encode then decode, every dialect of the list")
     REQUIRE(decoded);
     CHECK(decoded->dialect == name);
     CHECK(decoded->history.empty());
-    CHECK(decoded->original.topic == "orders");
-    CHECK(decoded->exception.class_name == "java.lang.IllegalStateException");
+    // The fields the dialect's table says it carries come back (envelope: a value, no table).
+    const auto carries = [&](dialect::Field field) {
+      return entry->headers.empty()
+             || std::any_of(entry->headers.begin(), entry->headers.end(),
+                            [&](const dialect::HeaderSpec& spec) { return spec.field == field; });
+    };
+    if (carries(dialect::Field::OriginalTopic)) {
+      CHECK(decoded->original.topic == "orders");
+    }
+    if (carries(dialect::Field::ExceptionClass)) {
+      CHECK(decoded->exception.class_name == "java.lang.IllegalStateException");
+    }
     // Writing the decoded context again gives the same headers: what encode writes, decode reads.
     record::Record again;
     again.topic = "dlq";
