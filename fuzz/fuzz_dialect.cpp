@@ -63,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   // Whatever decoded must encode again without failing.
   if (context) {
     record::Record again;
-    dialect::encode(dialect.name, *context, again);
+    dialect::encode(context->dialect, *context, again); // in the dialect that was detected
   }
   return 0;
 }
