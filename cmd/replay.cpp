@@ -7,6 +7,7 @@
 
 #include "error.hpp"
 #include "kafka/topic_name.hpp"
+#include "retry/replay_report.hpp"
 #include "retry/replayer.hpp"
 #include "util/interrupt.hpp"
 #include "util/output.hpp"

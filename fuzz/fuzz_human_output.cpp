@@ -14,6 +14,7 @@
 #include "format/paint.hpp"
 #include "format/typed_headers.hpp"
 #include "fuzz_input.hpp"
+#include "retry/replay_report.hpp"
 #include "retry/replayer.hpp"
 #include "format/summary.hpp"
 #include "util/utf8.hpp"
