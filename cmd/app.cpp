@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "error.hpp"
+#include "util/output.hpp"
 
 #include <fmt/core.h>
 
@@ -106,11 +107,20 @@ unknown_command(const CLI::App& app, int argc, const char* const* argv)
   return {};
 }
 
+kafka::LogSink
+log_sink(const GlobalOptions& global)
+{
+  if (global.verbosity == 0) {
+    return {};
+  }
+  return [](std::string_view line) { util::write_stderr(line); };
+}
+
 kafka::ClientConfig
 client_config(const GlobalOptions& global)
 {
   kafka::ClientConfig config;
-  config.verbosity = global.verbosity;
+  config.log = log_sink(global);
 
   std::string file = global.config_file;
   if (file.empty()) {

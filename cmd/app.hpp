@@ -55,6 +55,9 @@ std::string unknown_command(const CLI::App& app, int argc, const char* const* ar
 // else ~/.config/dlqcat.conf if it exists), $DLQCAT_BROKERS, -X, -b.
 kafka::ClientConfig client_config(const GlobalOptions& global);
 
+// librdkafka's logs and error events on stderr with -v, dropped otherwise.
+kafka::LogSink log_sink(const GlobalOptions& global);
+
 // Subcommands, in the order `dlqcat --help` lists them.
 void add_produce(CLI::App& app, AppState& state);
 void add_consume_dlq(CLI::App& app, AppState& state);

@@ -157,7 +157,7 @@ run_demo(const GlobalOptions& global)
   };
   kafka::ClientConfig config;
   config.set("bootstrap.servers", bootstrap);
-  config.verbosity = global.verbosity;
+  config.log = log_sink(global);
   {
     kafka::Producer producer(config);
     for (const auto& record : records) {

@@ -10,9 +10,9 @@
 
 #include "dialect/dialect.hpp"
 #include "error.hpp"
+#include "format/summary.hpp"
 #include "format/typed_headers.hpp"
 #include "record/json_line.hpp"
-#include "summary.hpp"
 #include "util/delimited_reader.hpp"
 #include "util/interrupt.hpp"
 #include "util/output.hpp"
@@ -73,7 +73,7 @@ int
 inspect(Source& source, const InspectHeadersOptions& options, const Filter& filter, bool color)
 {
   util::Output out(STDOUT_FILENO);
-  Summary summary;
+  format::Summary summary;
   uint64_t matched = 0;
   ErrorContext error; // reused: its strings keep their buffers
   try {
@@ -93,7 +93,7 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
       out.maybe_flush();
     }
     if (options.summary) {
-      out.buffer() += options.json ? render_summary_json(summary) : render_summary_table(summary);
+      out.buffer() += options.json ? format::render_summary_json(summary) : format::render_summary_table(summary);
     }
     out.flush();
   } catch (const util::BrokenPipe&) {

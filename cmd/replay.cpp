@@ -7,6 +7,7 @@
 
 #include "error.hpp"
 #include "kafka/topic_name.hpp"
+#include "retry/replay_report.hpp"
 #include "retry/replayer.hpp"
 #include "util/interrupt.hpp"
 #include "util/output.hpp"
@@ -26,24 +27,16 @@ namespace dlq::cmd {
 
 namespace {
 
+// The options bind straight to the library's retry::ReplayOptions and retry::Policy; what is
+// here besides is what the command turns into them (read and filter arguments, --explain) or
+// does itself (--summary-json).
 struct ReplayCommandOptions
 {
   ReadArgs read;
   FilterArgs filters;
-  std::string to;
-  std::string park_topic;
-  int32_t max_attempts = 3;
-  std::optional<std::string> retry_header;
-  bool keep_partition = false;
-  bool keep_error_headers = false;
-  bool new_timestamp = false;
-  bool unwrap = false;
-  double rate = 0;
-  bool dry_run = false;
+  retry::ReplayOptions replay; // park_matching: the `park` command
   bool explain = false;
-  bool transactional = false;
   std::string summary_json;
-  bool park = false; // the `park` command
 };
 
 // "1:05" or "1:02:05".
@@ -184,37 +177,31 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
     // replay and park share it: what one handled, the other passes over (docs/REPLAY.md).
     read_args.group = fmt::format("dlqcat-replay-{}", dlq);
   }
-  if (options.retry_header && options.retry_header->empty()) {
+  auto replay = options.replay;
+  auto& policy = replay.policy;
+  if (policy.retry_header && policy.retry_header->empty()) {
     throw UsageError("--retry-header: the header name is empty");
   }
-  if (!options.to.empty()) {
-    check_topic_option("--to", options.to);
+  if (policy.to_topic && policy.to_topic->empty()) {
+    policy.to_topic.reset(); // --to '': each record's original topic, as without --to
   }
-  if (!options.park_topic.empty()) {
-    check_topic_option("--park-topic", options.park_topic);
+  if (policy.to_topic) {
+    check_topic_option("--to", *policy.to_topic);
   }
-  retry::ReplayOptions replay;
+  if (!policy.park_topic.empty()) {
+    check_topic_option("--park-topic", policy.park_topic);
+  } else {
+    policy.park_topic = dlq + ".parking-lot";
+  }
   replay.read = make_read_options(read_args);
   replay.filter = make_filter(options.filters);
-  if (options.park && replay.filter.empty()) {
+  if (replay.park_matching && replay.filter.empty()) {
     throw UsageError("park: give at least one filter or --min-attempts (else every record would be parked)");
   }
-  replay.policy.to_topic = options.to.empty() ? std::nullopt : std::optional<std::string>(options.to);
-  replay.policy.park_topic = options.park_topic.empty() ? dlq + ".parking-lot" : options.park_topic;
-  replay.policy.max_attempts = options.max_attempts;
-  replay.policy.retry_header = options.retry_header;
-  replay.policy.keep_partition = options.keep_partition;
-  replay.policy.keep_error_headers = options.keep_error_headers;
-  replay.policy.new_timestamp = options.new_timestamp;
-  replay.policy.unwrap = options.unwrap;
-  replay.park_matching = options.park;
-  replay.rate = options.rate;
-  replay.dry_run = options.dry_run;
-  replay.transactional = options.transactional;
   replay.transactional_id = fmt::format("{}-{}", *replay.read.group, random_suffix());
 
   const auto config = client_config(global);
-  kafka::require_acknowledged_delivery(config, options.park ? "park" : "replay");
+  kafka::require_acknowledged_delivery(config, replay.park_matching ? "park" : "replay");
   if (const auto* id = config.find("transactional.id")) {
     replay.transactional_id = *id;
   }
@@ -254,7 +241,7 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
     ProgressLine progress(!global.quiet && ::isatty(STDERR_FILENO) != 0);
     stats = replayer.run([&progress](const retry::ReplayStats& s) { progress(s); });
   }
-  if (options.dry_run && !stdout_done) {
+  if (replay.dry_run && !stdout_done) {
     out.buffer() += retry::render_plan(stats);
   }
   write_out(true);
@@ -263,10 +250,10 @@ run_replay(const ReplayCommandOptions& options, const GlobalOptions& global)
   }
   if (!global.quiet) {
     // Skip reasons may quote a record's bytes.
-    util::write_stderr(util::visible(retry::render_summary_line(stats, options.dry_run)) + "\n");
+    util::write_stderr(util::visible(retry::render_summary_line(stats, replay.dry_run)) + "\n");
   }
   if (!options.summary_json.empty()) {
-    write_summary_json(options.summary_json, retry::render_summary_json(stats, options.dry_run));
+    write_summary_json(options.summary_json, retry::render_summary_json(stats, replay.dry_run));
   }
   if (stats.interrupted) {
     throw Interrupted();
@@ -297,17 +284,17 @@ add_common(CLI::App& sub, ReplayCommandOptions& options)
   // replay and park always commit in a group; name the default instead of "else assign".
   sub.get_option("--group")->description(
     "Consumer group to read and commit in (default dlqcat-replay-<dlq>, shared by replay and park)");
-  sub.add_option("--park-topic", options.park_topic, "Parking-lot topic (default <dlq>.parking-lot)")->type_name("TOPIC");
-  sub.add_option("--retry-header", options.retry_header,
+  sub.add_option("--park-topic", options.replay.policy.park_topic, "Parking-lot topic (default <dlq>.parking-lot)")->type_name("TOPIC");
+  sub.add_option("--retry-header", options.replay.policy.retry_header,
                  "The replay counter: read, compared with the attempt limits, written back + 1 in its own encoding "
                  "(default x-retries; retry_topic-attempts on Spring retry-topic records)")
     ->type_name("NAME");
-  sub.add_option("--rate", options.rate, "At most N records per second")->type_name("N")->check(finite(CLI::PositiveNumber));
-  sub.add_flag("--dry-run", options.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");
+  sub.add_option("--rate", options.replay.rate, "At most N records per second")->type_name("N")->check(finite(CLI::PositiveNumber));
+  sub.add_flag("--dry-run", options.replay.dry_run, "Print the plan (counts per target, partition, exception); produce and commit nothing");
   sub.add_flag("--explain", options.explain,
                "Print each record's decision and why (replay, park, skip, leave, pass) on stdout; with --dry-run, the "
                "plan record by record");
-  sub.add_flag("--transactional", options.transactional,
+  sub.add_flag("--transactional", options.replay.transactional,
                "Produce and commit DLQ offsets in Kafka transactions (exactly once)");
   sub.add_option("--summary-json", options.summary_json, "Write the final counts as JSON to FILE")->type_name("FILE");
   add_filter_options(sub, options.filters);
@@ -329,15 +316,15 @@ add_replay(CLI::App& app, AppState& state)
   auto options = std::make_shared<ReplayCommandOptions>();
   auto* sub = app.add_subcommand("replay", "Republish dead letters to their source with a retry counter; park exhausted ones");
   add_common(*sub, *options);
-  sub->add_option("--to", options->to, "Target topic (default: each record's decoded original topic)")->type_name("TOPIC");
-  sub->add_option("--max-attempts", options->max_attempts, "Park records whose replay counter reached N")
+  sub->add_option("--to", options->replay.policy.to_topic, "Target topic (default: each record's decoded original topic)")->type_name("TOPIC");
+  sub->add_option("--max-attempts", options->replay.policy.max_attempts, "Park records whose replay counter reached N")
     ->type_name("N")
     ->capture_default_str()
     ->check(CLI::Range(1, 1000000));
-  sub->add_flag("--keep-partition", options->keep_partition, "Write to the original partition (else: by key, as Java clients)");
-  sub->add_flag("--keep-error-headers", options->keep_error_headers, "Keep the DLQ dialect's error headers");
-  sub->add_flag("--new-timestamp", options->new_timestamp, "Stamp records now (default: keep the original timestamp)");
-  sub->add_flag("--unwrap", options->unwrap, "Republish the original payload of JSON error envelopes");
+  sub->add_flag("--keep-partition", options->replay.policy.keep_partition, "Write to the original partition (else: by key, as Java clients)");
+  sub->add_flag("--keep-error-headers", options->replay.policy.keep_error_headers, "Keep the DLQ dialect's error headers");
+  sub->add_flag("--new-timestamp", options->replay.policy.new_timestamp, "Stamp records now (default: keep the original timestamp)");
+  sub->add_flag("--unwrap", options->replay.policy.unwrap, "Republish the original payload of JSON error envelopes");
   sub->callback([options, &state] {
     check_common(*options);
     state.run = [options, &state] { return run_replay(*options, state.global); };
@@ -348,7 +335,7 @@ void
 add_park(CLI::App& app, AppState& state)
 {
   auto options = std::make_shared<ReplayCommandOptions>();
-  options->park = true;
+  options->replay.park_matching = true;
   auto* sub = app.add_subcommand("park", "Move records that match the filters (or --min-attempts) to a parking-lot topic");
   add_common(*sub, *options);
   sub->callback([options, &state] {

@@ -1,10 +1,10 @@
-// One dialect's decoder on records whose headers carry that dialect's names with arbitrary
-// values (truncated ints, bad UTF-8, huge numbers, JSON that is not), plus unknown names. Built
-// once per dialect: DLQ_FUZZ_DIALECT names its table (lib/dialect/spec.hpp). Decoders must never
-// throw nor read out of bounds (shared/DIALECTS.md: malformed values are reported, not fatal).
+// The decoder on records whose headers carry the names of the dialects of the list
+// (lib/dialect/list.hpp; each header's first byte picks the dialect and the name) with arbitrary values (truncated ints,
+// bad UTF-8, huge numbers, JSON that is not), plus unknown names. Decoders must never throw nor
+// read out of bounds (shared/DIALECTS.md: malformed values are reported, not fatal).
 
 #include "dialect/dialect.hpp"
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "fuzz_input.hpp"
 #include "util/json_scan.hpp"
 
@@ -14,18 +14,19 @@ extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
   using namespace dlq;
-  const auto& dialect = dialect::DLQ_FUZZ_DIALECT;
+  const auto& dialects = dialect::k_dialects;
   fuzz::Input input(data, size);
   record::Record record;
   record.topic = "dlq";
-  // Header count, then per header: which name (one of the dialect's, or a fuzzed one), null or
-  // not, and the value.
+  // Header count, then per header: which name (below 0xf0: a dialect of the list and one of its
+  // names, as fuzz_human_output picks them; else a fuzzed one), null or not, and the value.
   const int headers = input.byte() % 24;
   for (int i = 0; i < headers && !input.empty(); ++i) {
     const auto which = input.byte();
     record::Header header;
-    if (which < dialect.headers.size() * 8) {
-      header.name = std::string(dialect.headers[which % dialect.headers.size()].name);
+    const auto& dialect = *dialects[which % dialects.size()];
+    if (which < 0xf0 && !dialect.headers.empty()) {
+      header.name = std::string(dialect.headers[(which / dialects.size()) % dialect.headers.size()].name);
     } else {
       header.name = input.piece();
     }
@@ -62,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   // Whatever decoded must encode again without failing.
   if (context) {
     record::Record again;
-    dialect::encode(dialect.name, *context, again);
+    dialect::encode(context->dialect, *context, again); // in the dialect that was detected
   }
   return 0;
 }

@@ -9,13 +9,14 @@
 // dialect; a header named "@topic" or "@key" sets the topic or the key instead.
 
 #include "dialect/dialect.hpp"
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "format/block.hpp"
 #include "format/paint.hpp"
 #include "format/typed_headers.hpp"
 #include "fuzz_input.hpp"
+#include "retry/replay_report.hpp"
 #include "retry/replayer.hpp"
-#include "summary.hpp"
+#include "format/summary.hpp"
 #include "util/utf8.hpp"
 #include "util/visible.hpp"
 
@@ -26,10 +27,7 @@ namespace {
 
 using namespace dlq;
 
-constexpr std::array<const dialect::Dialect*, 10> k_dialects = {
-  &dialect::k_connect, &dialect::k_spring, &dialect::k_spring_retry, &dialect::k_scst,  &dialect::k_streams,
-  &dialect::k_smallrye, &dialect::k_karafka, &dialect::k_share_group, &dialect::k_watermill, &dialect::k_envelope,
-};
+using dialect::k_dialects;
 
 // The output with dlqcat's own colour sequences taken out.
 std::string
@@ -80,8 +78,8 @@ stacktrace_lines(const std::optional<std::string>& stacktrace, const format::Blo
     const auto end = stacktrace->find('\n', start);
     start = end == std::string::npos ? stacktrace->size() : end + 1;
   }
-  const bool cut = !options.full_stacktrace && trace > options.stacktrace_lines;
-  return 1 + (cut ? options.stacktrace_lines + 1 : trace); // its title line, then the trace
+  const bool cut = !options.full_stacktrace && trace > format::k_folded_stacktrace_lines;
+  return 1 + (cut ? format::k_folded_stacktrace_lines + 1 : trace); // its title line, then the trace
 }
 
 // The lines render_block writes for this record (format/block.cpp's structure).
@@ -160,10 +158,10 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     check_terminal_safe(color ? without_colour(typed) : typed, record.headers.size() + 2);
   }
 
-  Summary summary;
+  format::Summary summary;
   summary.add(record, error);
   summary.add(record, nullptr);
-  check_terminal_safe(render_summary_table(summary), summary.rows().size() + 2);
+  check_terminal_safe(format::render_summary_table(summary), summary.rows().size() + 2);
 
   retry::ReplayStats stats;
   stats.by_target[record.topic] = 1;

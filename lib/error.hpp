@@ -33,7 +33,8 @@ public:
   {
   }
 
-  // An rd_kafka_resp_err_t; an int so that this header does not need librdkafka.
+  // librdkafka's error code (lib/kafka interprets it); an int so that this header does not need
+  // librdkafka.
   int code() const noexcept { return m_code; }
   bool fatal() const noexcept { return m_fatal; }
   bool retriable() const noexcept { return m_retriable; }

@@ -2,127 +2,13 @@
 
 #include "dialect/dialect.hpp"
 #include "error.hpp"
+#include "util/time.hpp"
 
 #include <fmt/core.h>
 #include <re2/re2.h>
 
-#include <charconv>
 
 namespace dlq {
-
-namespace {
-
-bool
-read_int(std::string_view& text, size_t digits, int& out)
-{
-  if (text.size() < digits) {
-    return false;
-  }
-  int value = 0;
-  for (size_t i = 0; i < digits; ++i) {
-    if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-    value = value * 10 + (text[i] - '0');
-  }
-  out = value;
-  text.remove_prefix(digits);
-  return true;
-}
-
-bool
-expect(std::string_view& text, char c)
-{
-  if (text.empty() || text.front() != c) {
-    return false;
-  }
-  text.remove_prefix(1);
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-} // namespace
-
-std::optional<int64_t>
-parse_time(std::string_view text)
-{
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
-    int64_t ms = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), ms);
-    if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
-      return std::nullopt;
-    }
-    return ms;
-  }
-  int year, month, day, hour = 0, minute = 0, second = 0, millis = 0;
-  if (!read_int(text, 4, year) || !expect(text, '-') || !read_int(text, 2, month) || !expect(text, '-')
-      || !read_int(text, 2, day)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31) {
-    return std::nullopt;
-  }
-  int64_t offset_minutes = 0;
-  if (!text.empty()) {
-    if (!expect(text, 'T') && !expect(text, ' ')) {
-      return std::nullopt;
-    }
-    if (!read_int(text, 2, hour) || !expect(text, ':') || !read_int(text, 2, minute)) {
-      return std::nullopt;
-    }
-    if (expect(text, ':') && !read_int(text, 2, second)) {
-      return std::nullopt;
-    }
-    if (expect(text, '.')) {
-      size_t digits = 0;
-      int scale = 100;
-      while (!text.empty() && text.front() >= '0' && text.front() <= '9') {
-        if (digits < 3) {
-          millis += (text.front() - '0') * scale;
-          scale /= 10;
-        }
-        ++digits;
-        text.remove_prefix(1);
-      }
-      if (digits == 0) {
-        return std::nullopt;
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 60) {
-      return std::nullopt;
-    }
-    if (expect(text, 'Z')) {
-      // UTC
-    } else if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
-      const int sign = text.front() == '-' ? -1 : 1;
-      text.remove_prefix(1);
-      int oh, om;
-      if (!read_int(text, 2, oh) || !expect(text, ':') || !read_int(text, 2, om)) {
-        return std::nullopt;
-      }
-      offset_minutes = sign * (oh * 60 + om);
-    }
-  }
-  if (!text.empty()) {
-    return std::nullopt;
-  }
-  const int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return seconds * 1000 + millis;
-}
 
 Filter
 make_filter(const FilterArgs& args)
@@ -154,7 +40,7 @@ make_filter(const FilterArgs& args)
     if (text.empty()) {
       return std::nullopt;
     }
-    const auto ms = parse_time(text);
+    const auto ms = util::parse_time(text);
     if (!ms) {
       throw UsageError(fmt::format("{}: invalid time \"{}\" (expected epoch milliseconds or ISO 8601, e.g. 2024-01-13T04:21:50Z)", option, text));
     }

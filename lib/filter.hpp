@@ -50,8 +50,4 @@ Filter make_filter(const FilterArgs& args);
 // `error` is the record's decoded context (nullptr: none).
 bool matches(const Filter& filter, const record::Record& record, const ErrorContext* error);
 
-// Epoch milliseconds, or an ISO 8601 UTC time: 2024-01-13, 2024-01-13T04:21:50,
-// 2024-01-13T04:21:50.037Z, 2024-01-13 04:21:50+02:00. std::nullopt when not one of those.
-std::optional<int64_t> parse_time(std::string_view text);
-
 } // namespace dlq

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and fuzzes them.
 #   scripts/fuzz.sh                  every target, 600 s each, one after the other
-#   scripts/fuzz.sh TARGET [SECONDS] one target (names: ls fuzz/*.cpp, fuzz_dialect_<dialect>)
+#   scripts/fuzz.sh TARGET [SECONDS] one target (names: ls fuzz/*.cpp)
 # New inputs are kept in build-fuzz/fuzz/scratch-TARGET; crashes are written as crash-* files in
 # the current directory. A crash is fixed in lib/, and its input added to fuzz/corpus/.
 set -euo pipefail

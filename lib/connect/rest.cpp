@@ -1,12 +1,11 @@
 #include "connect/rest.hpp"
 
 #include "error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json_scan.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
-
-#include <thread>
 
 namespace dlq::connect {
 
@@ -290,7 +289,7 @@ ConnectClient::bring_back(Halt how, const std::map<std::string, std::string>& sa
     if (response.status != 409 || attempt == 20) {
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    util::sleep_interruptibly(std::chrono::milliseconds(500));
   }
   if (response.status == 202 || response.status == 200) {
     return;

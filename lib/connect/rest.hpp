@@ -74,7 +74,8 @@ public:
   // the worker refuses.
   bool alter_sink_offset(const std::string& topic, int32_t partition, int64_t offset);
 
-  // Polls the status until `done` holds or `timeout` passes; returns the last status.
+  // Polls the status until `done` holds or `timeout` passes; returns the last status. Throws
+  // Interrupted on SIGINT/SIGTERM (util::sleep_interruptibly).
   template <typename Predicate>
   ConnectorStatus wait_for(Predicate done, std::chrono::milliseconds timeout);
   bool exists();
@@ -90,7 +91,7 @@ private:
 
 } // namespace dlq::connect
 
-#include <thread>
+#include "util/interrupt.hpp"
 
 namespace dlq::connect {
 
@@ -104,7 +105,7 @@ ConnectClient::wait_for(Predicate done, std::chrono::milliseconds timeout)
     if (done(current) || std::chrono::steady_clock::now() >= deadline) {
       return current;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    util::sleep_interruptibly(std::chrono::milliseconds(250));
   }
 }
 

@@ -4,14 +4,12 @@
 // only with errors.deadletterqueue.context.headers.enable=true, and add() never overwrites a header
 // that is already there.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"__connect.errors."};
 
 constexpr HeaderSpec k_headers[] = {
   own("__connect.errors.topic", Encoding::Utf8, Field::OriginalTopic),
@@ -109,6 +107,6 @@ finish(ErrorContext& context)
 
 } // namespace
 
-constinit const Dialect k_connect{"connect", k_prefixes, k_headers, encode, finish, true};
+constinit const Dialect k_connect{"connect", k_headers, encode, finish, true};
 
 } // namespace dlq::dialect

@@ -4,8 +4,8 @@
 // Recognised: a JSON object with an error field (error_message, error, exception) AND an original
 // payload field (input_json, payload, original, record). Written as Python's json.dumps would.
 
-#include "dialect/spec.hpp"
 #include "dialect/dialect.hpp"
+#include "dialect/list.hpp"
 #include "util/base64.hpp"
 #include "util/json_scan.hpp"
 #include "util/json_writer.hpp"
@@ -379,6 +379,6 @@ unwrap_envelope(const record::Record& record, std::string* problem)
   return record::Bytes(payload.dump());
 }
 
-constinit const Dialect k_envelope{"envelope", {}, {}, encode, nullptr};
+constinit const Dialect k_envelope{"envelope", {}, encode, nullptr};
 
 } // namespace dlq::dialect

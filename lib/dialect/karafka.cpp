@@ -4,14 +4,12 @@
 // place). 2.5+ writes source_*, 2.0.17–2.4 original_*, earlier original-*; all utf8, numbers dec.
 // No exception information. Karafka OSS sends the payload only: nothing to decode.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"source_", "original_", "original-"};
 
 constexpr HeaderSpec k_headers[] = {
   own("source_topic", Encoding::Utf8, Field::OriginalTopic),
@@ -56,6 +54,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_karafka{"karafka", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_karafka{"karafka", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -11,20 +11,15 @@
 // as JSON text (1 -> "1") and declares in spring_json_header_types; an undeclared x-retries reaches
 // the application as byte[], so the encoder declares it too.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
+#include "dialect/spring_headers.hpp"
 #include "dialect/values.hpp"
-#include "util/json_scan.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace dlq::dialect {
 
 namespace {
 
-constexpr std::string_view k_prefixes[] = {"x-", "kafka_dlt-", "spring_json_header_types"};
-
 constexpr std::string_view k_retries = "x-retries";
-constexpr std::string_view k_json_types = "spring_json_header_types";
 
 constexpr HeaderSpec k_headers[] = {
   own("x-original-topic", Encoding::Utf8, Field::OriginalTopic),
@@ -41,34 +36,8 @@ constexpr HeaderSpec k_headers[] = {
   shared("kafka_dlt-key-exception-message", Encoding::Utf8, Field::KeyExceptionMessage),
   shared("kafka_dlt-key-exception-stacktrace", Encoding::Utf8, Field::KeyExceptionStacktrace),
   counter(k_retries, Encoding::Counter),
-  HeaderSpec{k_json_types, Encoding::Json, Field::None, 0, false, false},
+  HeaderSpec{k_json_header_types, Encoding::Json, Field::None, 0, false, false},
 };
-
-// Declares x-retries as an Integer in spring_json_header_types, adding the map when there is
-// none: the binder's header mapper writes it with every Integer header it maps (binder 5.0.4,
-// tests/peers), and reads an undeclared header as byte[].
-void
-declare_retries_type(record::Record& record)
-{
-  bool found = false;
-  for (auto& header : record.headers) {
-    if (header.name != k_json_types || !header.value) {
-      continue;
-    }
-    found = true;
-    if (util::json_nests_deeper_than(*header.value)) {
-      continue; // not a map of names to types (and dump() would recurse)
-    }
-    auto types = nlohmann::json::parse(*header.value, nullptr, false);
-    if (types.is_object()) {
-      types[std::string(k_retries)] = "java.lang.Integer";
-      header.value = types.dump();
-    }
-  }
-  if (!found) {
-    put::add(record, k_json_types, nlohmann::json{{k_retries, "java.lang.Integer"}}.dump());
-  }
-}
 
 void
 encode(const ErrorContext& context, record::Record& record)
@@ -102,12 +71,14 @@ encode(const ErrorContext& context, record::Record& record)
   if (context.attempts) {
     // A message header map: setHeader replaces the value.
     put::set(record, k_retries, values::encode_dec(*context.attempts));
-    declare_retries_type(record);
+    // The binder's header mapper writes the map with every Integer header it maps (binder 5.0.4,
+    // tests/peers) and reads an undeclared header as byte[].
+    declare_integer_header(record.headers, k_retries, true);
   }
 }
 
 } // namespace
 
-constinit const Dialect k_scst{"scst", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_scst{"scst", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

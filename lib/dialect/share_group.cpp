@@ -2,14 +2,12 @@
 // Source: apache/kafka server/src/main/java/org/apache/kafka/server/share/dlq/
 // ShareGroupDLQStateManager.java. All utf8, numbers dec. The original headers are not copied.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"__dlq.errors."};
 
 constexpr HeaderSpec k_headers[] = {
   own("__dlq.errors.topic", Encoding::Utf8, Field::OriginalTopic),
@@ -46,6 +44,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_share_group{"share-group", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_share_group{"share-group", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

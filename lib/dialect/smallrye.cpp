@@ -8,7 +8,7 @@
 // The delayed-retry headers carry the first origin (they ride along onto the DLQ record), so they
 // rank before dead-letter-topic/partition/offset for `original`; the DLQ's exception ranks first.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
 #include <iterator>
@@ -16,8 +16,6 @@
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"dead-letter-", "delayed-retry-", "deserialization-failure-"};
 
 constexpr HeaderSpec k_headers[] = {
   own("dead-letter-exception-class-name", Encoding::Utf8, Field::ExceptionClass),
@@ -79,6 +77,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_smallrye{"smallrye", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_smallrye{"smallrye", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -1,8 +1,8 @@
 #pragma once
 
 // The internal shape of a dialect: a table of the headers it writes (name, encoding, the
-// ErrorContext field it fills) and an encoder. registry.cpp runs every table through one generic
-// decoder, so adding a dialect = one file defining a Dialect + one entry in registry.cpp.
+// ErrorContext field it fills) and an encoder. engine.cpp runs every table through one generic
+// decoder, so adding a dialect = one file defining a Dialect + one line in list.hpp.
 
 #include "error_context.hpp"
 #include "record/record.hpp"
@@ -93,9 +93,6 @@ counter(std::string_view name, Encoding encoding)
 struct Dialect
 {
   std::string_view name;
-  // A header can be this dialect's only if its name starts with one of these: the cheap test run
-  // on every header of every record before the exact lookup in `headers`.
-  std::span<const std::string_view> prefixes;
   std::span<const HeaderSpec> headers;
   void (*encode)(const ErrorContext& context, record::Record& record);
   void (*finish)(ErrorContext& context); // optional fix-ups after the generic decode
@@ -107,22 +104,10 @@ struct Dialect
 // The header's spec in `dialect`, or nullptr. No allocation.
 const HeaderSpec* find_header(const Dialect& dialect, std::string_view name) noexcept;
 
-// The dialects, defined one per file.
-extern const Dialect k_connect;
-extern const Dialect k_spring;
-extern const Dialect k_spring_retry;
-extern const Dialect k_scst;
-extern const Dialect k_streams;
-extern const Dialect k_smallrye;
-extern const Dialect k_karafka;
-extern const Dialect k_share_group;
-extern const Dialect k_watermill;
-extern const Dialect k_envelope;
-
 // envelope.cpp: the value-based dialect.
 std::optional<ErrorContext> decode_envelope(const record::Bytes& value);
 
-// Helpers for encoders (registry.cpp), mirroring the Java Headers calls the frameworks make.
+// Helpers for encoders, mirroring the Java Headers calls the frameworks make.
 namespace put {
 
 // headers.add(name, value)

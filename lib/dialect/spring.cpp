@@ -11,14 +11,12 @@
 // deserialize gets kafka_dlt-key-exception-* plus kafka_dlt-exception-cause-fqcn (the key
 // exception's class) and no value exception headers at all.
 
-#include "dialect/spec.hpp"
-#include "dialect/values.hpp"
+#include "dialect/list.hpp"
+#include "dialect/spring_headers.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"kafka_dlt-", "kafka_deliveryAttempt", "springDeserializerException"};
 
 constexpr HeaderSpec k_headers[] = {
   own("kafka_dlt-original-topic", Encoding::Utf8, Field::OriginalTopic),
@@ -43,55 +41,22 @@ constexpr HeaderSpec k_headers[] = {
   counter("kafka_deliveryAttempt", Encoding::I32),
 };
 
+constexpr RecovererHeaderNames k_names{
+  "kafka_dlt-exception-fqcn", "kafka_dlt-exception-cause-fqcn", "kafka_dlt-exception-message",
+  "kafka_dlt-exception-stacktrace", "kafka_dlt-key-exception-fqcn", "kafka_dlt-key-exception-message",
+  "kafka_dlt-key-exception-stacktrace", "kafka_dlt-original-topic", "kafka_dlt-original-partition",
+  "kafka_dlt-original-offset", "kafka_dlt-original-timestamp", "kafka_dlt-original-timestamp-type",
+  "kafka_dlt-original-consumer-group",
+};
+
 void
 encode(const ErrorContext& context, record::Record& record)
 {
-  const auto& e = context.exception;
-  const auto& o = context.original;
-  if (e.class_name) {
-    put::replace(record, "kafka_dlt-exception-fqcn", *e.class_name);
-  }
-  if (e.cause_class) {
-    put::replace(record, "kafka_dlt-exception-cause-fqcn", *e.cause_class);
-  }
-  if (e.message) {
-    put::replace(record, "kafka_dlt-exception-message", *e.message);
-  }
-  if (e.stacktrace) {
-    put::replace(record, "kafka_dlt-exception-stacktrace", *e.stacktrace);
-  }
-  const auto& k = context.key_exception;
-  if (k.class_name) {
-    put::replace(record, "kafka_dlt-key-exception-fqcn", *k.class_name);
-  }
-  if (k.message) {
-    put::replace(record, "kafka_dlt-key-exception-message", *k.message);
-  }
-  if (k.stacktrace) {
-    put::replace(record, "kafka_dlt-key-exception-stacktrace", *k.stacktrace);
-  }
-  if (o.topic) {
-    put::add(record, "kafka_dlt-original-topic", *o.topic);
-  }
-  if (o.partition) {
-    put::add(record, "kafka_dlt-original-partition", values::encode_i32(*o.partition));
-  }
-  if (o.offset) {
-    put::add(record, "kafka_dlt-original-offset", values::encode_i64(*o.offset));
-  }
-  if (o.timestamp) {
-    put::add(record, "kafka_dlt-original-timestamp", values::encode_i64(*o.timestamp));
-  }
-  if (o.timestamp_type) {
-    put::add(record, "kafka_dlt-original-timestamp-type", *o.timestamp_type);
-  }
-  if (o.group) {
-    put::add(record, "kafka_dlt-original-consumer-group", *o.group);
-  }
+  encode_recoverer_headers(context, record, k_names, OriginalHeaders::Append);
 }
 
 } // namespace
 
-constinit const Dialect k_spring{"spring", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_spring{"spring", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -10,15 +10,13 @@
 // failure carries 2); kafka_original-* are written on the first hop only, the exception headers
 // are replaced at each hop.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
+#include "dialect/spring_headers.hpp"
 #include "dialect/values.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"kafka_original-", "kafka_exception-", "kafka_key-exception-",
-                                           "retry_topic-", "kafka_dlt-original-consumer-group"};
 
 constexpr HeaderSpec k_headers[] = {
   own("kafka_original-topic", Encoding::Utf8, Field::OriginalTopic),
@@ -39,51 +37,19 @@ constexpr HeaderSpec k_headers[] = {
   own("retry_topic-backoff-timestamp", Encoding::BigInt, Field::None),
 };
 
+constexpr RecovererHeaderNames k_names{
+  "kafka_exception-fqcn", "kafka_exception-cause-fqcn", "kafka_exception-message",
+  "kafka_exception-stacktrace", "kafka_key-exception-fqcn", "kafka_key-exception-message",
+  "kafka_key-exception-stacktrace", "kafka_original-topic", "kafka_original-partition",
+  "kafka_original-offset", "kafka_original-timestamp", "kafka_original-timestamp-type",
+  "kafka_dlt-original-consumer-group",
+};
+
 void
 encode(const ErrorContext& context, record::Record& record)
 {
-  const auto& e = context.exception;
+  encode_recoverer_headers(context, record, k_names, OriginalHeaders::KeepFirst);
   const auto& o = context.original;
-  if (e.class_name) {
-    put::replace(record, "kafka_exception-fqcn", *e.class_name);
-  }
-  if (e.cause_class) {
-    put::replace(record, "kafka_exception-cause-fqcn", *e.cause_class);
-  }
-  if (e.message) {
-    put::replace(record, "kafka_exception-message", *e.message);
-  }
-  if (e.stacktrace) {
-    put::replace(record, "kafka_exception-stacktrace", *e.stacktrace);
-  }
-  const auto& k = context.key_exception;
-  if (k.class_name) {
-    put::replace(record, "kafka_key-exception-fqcn", *k.class_name);
-  }
-  if (k.message) {
-    put::replace(record, "kafka_key-exception-message", *k.message);
-  }
-  if (k.stacktrace) {
-    put::replace(record, "kafka_key-exception-stacktrace", *k.stacktrace);
-  }
-  if (o.topic) {
-    put::add_if_absent(record, "kafka_original-topic", *o.topic);
-  }
-  if (o.partition) {
-    put::add_if_absent(record, "kafka_original-partition", values::encode_i32(*o.partition));
-  }
-  if (o.offset) {
-    put::add_if_absent(record, "kafka_original-offset", values::encode_i64(*o.offset));
-  }
-  if (o.timestamp) {
-    put::add_if_absent(record, "kafka_original-timestamp", values::encode_i64(*o.timestamp));
-  }
-  if (o.timestamp_type) {
-    put::add_if_absent(record, "kafka_original-timestamp-type", *o.timestamp_type);
-  }
-  if (o.group) {
-    put::add_if_absent(record, "kafka_dlt-original-consumer-group", *o.group);
-  }
   // The per-hop headers (the factory's headersFunction), appended: values accumulate.
   if (o.timestamp) {
     put::add(record, "retry_topic-original-timestamp", values::encode_bigint(*o.timestamp));
@@ -95,6 +61,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_spring_retry{"spring-retry", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_spring_retry{"spring-retry", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

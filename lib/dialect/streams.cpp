@@ -3,14 +3,12 @@
 // ExceptionHandlerUtils.java (buildDeadLetterQueueRecord): six utf8 headers in this order, a null
 // message header when the exception has no message, partition and offset as dec text.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"__streams.errors."};
 
 constexpr HeaderSpec k_headers[] = {
   own("__streams.errors.exception", Encoding::Utf8, Field::ExceptionClass),
@@ -66,6 +64,6 @@ finish(ErrorContext& context)
 
 } // namespace
 
-constinit const Dialect k_streams{"streams", k_prefixes, k_headers, encode, finish};
+constinit const Dialect k_streams{"streams", k_headers, encode, finish};
 
 } // namespace dlq::dialect

@@ -139,20 +139,6 @@ is_java_serialized(std::string_view bytes) noexcept
 }
 
 std::string
-to_hex(std::string_view bytes)
-{
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto byte = static_cast<uint8_t>(c);
-    hex.push_back(k_digits[byte >> 4]);
-    hex.push_back(k_digits[byte & 0xf]);
-  }
-  return hex;
-}
-
-std::string
 encode_dec(int64_t value)
 {
   return fmt::format("{}", value);

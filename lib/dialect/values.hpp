@@ -36,8 +36,6 @@ Parsed<int64_t> parse_json_number(std::string_view bytes);
 // Values starting AC ED 00 05 (java.io.ObjectOutputStream's magic and version).
 bool is_java_serialized(std::string_view bytes) noexcept;
 
-// Lower-case hex, two digits a byte, no separators.
-std::string to_hex(std::string_view bytes);
 
 std::string encode_dec(int64_t value);
 std::string encode_i32(int32_t value);

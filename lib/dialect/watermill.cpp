@@ -3,14 +3,11 @@
 // PoisonedTopicKey, PoisonedHandlerKey, PoisonedSubscriberKey set in the message metadata, which
 // the Kafka marshaler writes as utf8 headers). No partition or offset.
 
-#include "dialect/spec.hpp"
+#include "dialect/list.hpp"
 
 namespace dlq::dialect {
 
 namespace {
-
-constexpr std::string_view k_prefixes[] = {"reason_poisoned", "topic_poisoned", "handler_poisoned",
-                                           "subscriber_poisoned"};
 
 constexpr HeaderSpec k_headers[] = {
   own("reason_poisoned", Encoding::Utf8, Field::ExceptionMessage),
@@ -33,6 +30,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_watermill{"watermill", k_prefixes, k_headers, encode, nullptr};
+constinit const Dialect k_watermill{"watermill", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -4,7 +4,7 @@
 #include "error.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/consumer.hpp"
-#include "kafka/message.hpp"
+#include "kafka/one_record.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/record_source.hpp"
 #include "retry/plan.hpp"
@@ -12,36 +12,17 @@
 #include "util/interrupt.hpp"
 #include "util/json_writer.hpp"
 #include "util/redact.hpp"
+#include "util/time.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace dlq::fix {
 
 namespace {
 
 using namespace std::chrono_literals;
-
-int64_t
-now_ms()
-{
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Sleeps in short slices so that SIGINT/SIGTERM is seen at once.
-void
-pause_for(milliseconds duration)
-{
-  const auto deadline = std::chrono::steady_clock::now() + duration;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (util::interrupt_requested()) {
-      throw Interrupted();
-    }
-    std::this_thread::sleep_for(std::min<milliseconds>(100ms, duration));
-  }
-}
 
 std::string
 seconds(milliseconds duration)
@@ -68,35 +49,7 @@ std::optional<record::Record>
 first_record_from(const kafka::ClientConfig& config, const std::string& topic, int32_t partition, int64_t offset)
 {
   kafka::Consumer consumer(single_reader_config(config));
-  const auto ids = consumer.partitions(topic);
-  if (std::find(ids.begin(), ids.end(), partition) == ids.end()) {
-    throw UsageError(fmt::format("topic \"{}\" has no partition {} (it has {})", topic, partition, ids.size()));
-  }
-  const auto marks = consumer.watermarks(topic, partition);
-  if (offset >= marks.high) {
-    return std::nullopt;
-  }
-  consumer.assign({{topic, partition, std::max(offset, marks.low)}});
-  const auto deadline = std::chrono::steady_clock::now() + kafka::k_connect_timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (util::interrupt_requested()) {
-      throw Interrupted();
-    }
-    const auto message = consumer.poll(200ms);
-    if (!message) {
-      continue;
-    }
-    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      return std::nullopt;
-    }
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      kafka::throw_kafka_error(fmt::format("read {} [{}] @ {}", topic, partition, offset), message->err);
-    }
-    return kafka::to_record(*message);
-  }
-  throw KafkaError(fmt::format("read {} [{}] @ {}: no record within {} ms", topic, partition, offset,
-                               kafka::k_connect_timeout.count()),
-                   RD_KAFKA_RESP_ERR__TIMED_OUT);
+  return kafka::read_first_from(consumer, topic, partition, offset);
 }
 
 Poison
@@ -186,22 +139,6 @@ locate(const kafka::ClientConfig& config, const CompactFixOptions& options, sink
 }
 
 // ---- Changing things -----------------------------------------------------------------------
-
-// Produces one record and waits for its acknowledgement.
-void
-deliver(kafka::Producer& producer, const record::Record& record)
-{
-  if (const auto err = producer.produce(record); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    kafka::throw_kafka_error(fmt::format("produce to {}", record.topic), err);
-  }
-  if (!producer.flush(kafka::k_connect_timeout)) {
-    throw DeliveryError(fmt::format("produce to {}: not acknowledged within {} ms", record.topic,
-                                    kafka::k_connect_timeout.count()));
-  }
-  if (producer.failed() > 0) {
-    throw DeliveryError(fmt::format("produce to {}: {}", record.topic, producer.first_error()));
-  }
-}
 
 class Connector
 {
@@ -307,7 +244,7 @@ private:
       if (std::chrono::steady_clock::now() >= deadline) {
         throw ConnectError(fmt::format("connector {} is not {} after {}", m_client.connector(), what, seconds(m_timeout)));
       }
-      pause_for(250ms);
+      util::sleep_interruptibly(250ms);
     }
   }
 
@@ -333,8 +270,8 @@ force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, c
       const auto deadline = std::chrono::steady_clock::now() + options.compaction_timeout;
       // The active segment is never cleaned: wait for segment.ms, then append to roll it (the
       // seed produces the correction a second time).
-      pause_for(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
-      deliver(producer, nudge);
+      util::sleep_interruptibly(std::min(milliseconds(std::stoll(options.compaction.segment_ms)) + 100ms, options.compaction_timeout));
+      kafka::produce_acknowledged(producer, nudge);
       say(fmt::format("nudge: the correction again, to roll {} [{}]'s segment", options.topic, poison.record.partition));
       while (true) {
         const auto next = first_record_from(config, options.topic, poison.record.partition, poison.record.offset);
@@ -348,7 +285,7 @@ force_compaction(const kafka::ClientConfig& config, kafka::Producer& producer, c
                                   options.topic, poison.record.partition, poison.record.offset,
                                   seconds(options.compaction_timeout)));
         }
-        pause_for(1s);
+        util::sleep_interruptibly(1s);
       }
     },
     say);
@@ -408,7 +345,7 @@ check_park_topic(kafka::Producer& producer, const CompactFixOptions& options)
   try {
     producer.partitions(options.park_topic, options.admin_timeout);
   } catch (const KafkaError& e) {
-    if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+    if (!kafka::is_unknown_topic(e)) {
       throw;
     }
     throw KafkaError(fmt::format("the park topic \"{}\" does not exist and the cluster does not create topics on "
@@ -542,9 +479,9 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
     if (connector) {
       connector->halt(options.strategy == Strategy::Compact);
     }
-    deliver(producer, retry::make_parked(poison.record, options.park_topic, poison.reason, now_ms()));
+    kafka::produce_acknowledged(producer, retry::make_parked(poison.record, options.park_topic, poison.reason, util::now_ms()));
     say(fmt::format("parked: {} in {}", describe_record(poison.record), options.park_topic));
-    deliver(producer, correction);
+    kafka::produce_acknowledged(producer, correction);
     say(fmt::format("correction: produced to {} [{}] with key {}", options.topic, poison.record.partition,
                     describe_key(poison.record.key)));
     if (configs) {
@@ -580,7 +517,7 @@ compact_fix(const kafka::ClientConfig& config, const CompactFixOptions& options,
       throw DatabaseError(fmt::format("table {} does not hold the correction {} after the connector came back",
                                       options.table, seconds(options.connect_timeout)));
     }
-    pause_for(500ms);
+    util::sleep_interruptibly(500ms);
   }
   say(fmt::format("check: table {} holds the correction", options.table));
   return poisons;

@@ -1,12 +1,12 @@
 #include "format/block.hpp"
 
 #include "format/paint.hpp"
+#include "util/hex.hpp"
+#include "util/time.hpp"
 #include "util/utf8.hpp"
 #include "util/visible.hpp"
 
 #include <fmt/core.h>
-
-#include <ctime>
 
 namespace dlq::format {
 
@@ -24,12 +24,9 @@ show_bytes(const record::Bytes& bytes, size_t limit)
   }
   const std::string& data = *bytes;
   if (!util::is_valid_utf8(data)) {
-    std::string hex;
     const size_t shown = std::min(data.size(), limit / 2);
-    for (size_t i = 0; i < shown; ++i) {
-      hex += fmt::format("{:02x}", static_cast<unsigned char>(data[i]));
-    }
-    return fmt::format("(binary, {} bytes) {}{}", data.size(), hex, shown < data.size() ? "…" : "");
+    return fmt::format("(binary, {} bytes) {}{}", data.size(), util::to_hex(std::string_view(data).substr(0, shown)),
+                       shown < data.size() ? "…" : "");
   }
   if (data.size() <= limit) {
     return visible(data);
@@ -52,7 +49,7 @@ describe_origin(const OriginalLocation& original)
     text += fmt::format(" @ {}", *original.offset);
   }
   if (original.timestamp && *original.timestamp >= 0) {
-    text += fmt::format("  {}", format_timestamp(*original.timestamp));
+    text += fmt::format("  {}", util::format_timestamp(*original.timestamp));
   }
   if (original.group) {
     text += fmt::format("  group {}", visible(*original.group));
@@ -70,7 +67,7 @@ append_stacktrace(std::string& out, const std::string& trace, const BlockOptions
     if (end == std::string::npos) {
       end = trace.size();
     }
-    if (!options.full_stacktrace && lines == options.stacktrace_lines) {
+    if (!options.full_stacktrace && lines == k_folded_stacktrace_lines) {
       size_t rest = 0;
       for (size_t i = start; i < trace.size(); ++i) {
         rest += trace[i] == '\n' ? 1 : 0;
@@ -97,28 +94,17 @@ append_stacktrace(std::string& out, const std::string& trace, const BlockOptions
 
 } // namespace
 
-std::string
-format_timestamp(int64_t ms)
-{
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:03}Z", buffer, ms % 1000);
-}
-
 void
 render_block(std::string& out, const record::Record& record, const ErrorContext* error, const BlockOptions& options)
 {
   const Painter paint(options.color);
   out += paint(k_bold, fmt::format("{} [{}] @ {}", visible(record.topic), record.partition, record.offset));
   if (record.timestamp >= 0) {
-    out += fmt::format("  {}", format_timestamp(record.timestamp));
+    out += fmt::format("  {}", util::format_timestamp(record.timestamp));
   }
   out.push_back('\n');
-  out += fmt::format("  key:     {}\n", show_bytes(record.key, options.max_value_bytes));
-  out += fmt::format("  value:   {}\n", show_bytes(record.value, options.max_value_bytes));
+  out += fmt::format("  key:     {}\n", show_bytes(record.key, k_max_shown_value_bytes));
+  out += fmt::format("  value:   {}\n", show_bytes(record.value, k_max_shown_value_bytes));
   if (error == nullptr) {
     out += paint(k_dim, "  error:   none decoded (no known DLQ headers)");
     out.push_back('\n');

@@ -9,17 +9,17 @@
 
 namespace dlq::format {
 
+// A folded stack trace shows this many lines, then how many more there are.
+inline constexpr size_t k_folded_stacktrace_lines = 5;
+// Longer keys and values are cut, with the byte count shown.
+inline constexpr size_t k_max_shown_value_bytes = 512;
+
 struct BlockOptions
 {
-  bool full_stacktrace = false; // else the stack trace is folded to its first lines
-  size_t stacktrace_lines = 5;
-  size_t max_value_bytes = 512; // longer keys and values are cut, with the byte count shown
+  bool full_stacktrace = false; // else the stack trace is folded to its first k_folded_stacktrace_lines
   bool color = false;
 };
 
 void render_block(std::string& out, const record::Record& record, const ErrorContext* error, const BlockOptions& options);
-
-// 1550313955799 -> "2019-02-16T10:45:55.799Z"
-std::string format_timestamp(int64_t ms);
 
 } // namespace dlq::format

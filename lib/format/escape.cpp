@@ -1,27 +1,13 @@
 #include "format/escape.hpp"
 
 #include "error.hpp"
+#include "util/hex.hpp"
 
 #include <fmt/core.h>
 
 namespace dlq::format {
 
 namespace {
-
-int
-hex_value(char c) noexcept
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool
 is_octal(char c) noexcept
@@ -63,8 +49,8 @@ append_unescaped(std::string& out, std::string_view text)
       // At most two digits, so that "\x41BC" is "ABC" rather than one overflowing number.
       int value = 0;
       int digits = 0;
-      while (digits < 2 && i < text.size() && hex_value(text[i]) >= 0) {
-        value = value * 16 + hex_value(text[i++]);
+      while (digits < 2 && i < text.size() && util::hex_digit_value(text[i]) >= 0) {
+        value = value * 16 + util::hex_digit_value(text[i++]);
         ++digits;
       }
       if (digits == 0) {

@@ -14,6 +14,12 @@ throw_kafka_error(const std::string& what, rd_kafka_resp_err_t err)
   throw KafkaError(fmt::format("{}: {}", what, rd_kafka_err2str(err)), err);
 }
 
+bool
+is_unknown_topic(const KafkaError& error) noexcept
+{
+  return error.code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+}
+
 void
 Client::create(rd_kafka_type_t type, const ClientConfig& config)
 {

@@ -2,6 +2,7 @@
 
 // What producers and consumers share: a handle, its callback state, and cluster metadata.
 
+#include "error.hpp"
 #include "kafka/config.hpp"
 
 #include <chrono>
@@ -80,5 +81,8 @@ private:
 
 // Throws KafkaError with `what` and librdkafka's description of `err`.
 [[noreturn]] void throw_kafka_error(const std::string& what, rd_kafka_resp_err_t err);
+
+// Whether `error` says that the topic or partition does not exist (UNKNOWN_TOPIC_OR_PART).
+bool is_unknown_topic(const KafkaError& error) noexcept;
 
 } // namespace dlq::kafka

@@ -1,7 +1,6 @@
 #include "kafka/config.hpp"
 
 #include "error.hpp"
-#include "util/output.hpp"
 #include "util/redact.hpp"
 
 #include <fmt/core.h>
@@ -31,10 +30,10 @@ void
 log_cb(const rd_kafka_t* rk, int level, const char* facility, const char* message)
 {
   const auto* events = static_cast<const ClientEvents*>(rd_kafka_opaque(rk));
-  if (events != nullptr && events->verbosity > 0) {
-    // On librdkafka's threads: nothing here may throw (a closed stderr included).
+  if (events != nullptr && events->log) {
+    // On librdkafka's threads: nothing here may throw.
     try {
-      util::write_stderr(fmt::format("dlqcat: librdkafka: {} {}: {}\n", level, facility, message));
+      events->log(fmt::format("dlqcat: librdkafka: {} {}: {}\n", level, facility, message));
     } catch (...) {
     }
   }
@@ -50,9 +49,9 @@ error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque)
     char fatal_reason[512];
     events->fatal_error = rd_kafka_fatal_error(rk, fatal_reason, sizeof(fatal_reason));
   }
-  if (events->verbosity > 0) {
+  if (events->log) {
     try {
-      util::write_stderr(
+      events->log(
         fmt::format("dlqcat: librdkafka error: {}: {}\n", rd_kafka_err2str(rd_kafka_resp_err_t(err)), reason));
     } catch (...) {
     }
@@ -169,7 +168,7 @@ make_conf(const ClientConfig& config, ClientEvents& events)
                                                 : fmt::format("-X: {}", errstr));
     }
   }
-  events.verbosity = config.verbosity;
+  events.log = config.log;
   rd_kafka_conf_set_opaque(conf.get(), &events);
   rd_kafka_conf_set_log_cb(conf.get(), log_cb);
   rd_kafka_conf_set_error_cb(conf.get(), error_cb);

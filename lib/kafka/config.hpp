@@ -6,6 +6,7 @@
 #include "kafka/handles.hpp"
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,10 +14,15 @@
 
 namespace dlq::kafka {
 
+// Where librdkafka's log lines and error events go, one line each, ending in '\n'. Called on
+// librdkafka's threads: it must be thread-safe and must not throw. Empty: they are dropped. The
+// command decides (-v: stderr); the library never prints.
+using LogSink = std::function<void(std::string_view line)>;
+
 struct ClientConfig
 {
   std::vector<std::pair<std::string, std::string>> properties;
-  int verbosity = 0; // 0: librdkafka's logs are hidden; >= 1: shown on stderr
+  LogSink log;
 
   void set(std::string name, std::string value);
   const std::string* find(std::string_view name) const noexcept;
@@ -43,7 +49,7 @@ struct ClientEvents
 {
   std::atomic<bool> all_brokers_down{false};
   std::atomic<int> fatal_error{0}; // rd_kafka_resp_err_t
-  int verbosity = 0;
+  LogSink log;
   void* owner = nullptr; // the Client this belongs to, for its callbacks
 };
 

@@ -63,16 +63,6 @@ MockCluster::push_produce_errors(int count, rd_kafka_resp_err_t err)
   rd_kafka_mock_push_request_errors_array(m_cluster, 0 /* Produce */, errors.size(), errors.data());
 }
 
-void
-MockCluster::set_broker_down(int32_t broker_id, bool down)
-{
-  const auto err = down ? rd_kafka_mock_broker_set_down(m_cluster, broker_id)
-                        : rd_kafka_mock_broker_set_up(m_cluster, broker_id);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw_kafka_error(fmt::format("broker {}", broker_id), err);
-  }
-}
-
 namespace {
 
 template <typename T>
@@ -117,14 +107,8 @@ parse_broker_command(std::string_view line)
     if (command.count < 1 || command.count > 100000) {
       throw UsageError(fmt::format("broker command \"{}\": COUNT must be 1 to 100000", line));
     }
-  } else if (verb == "broker-down" || verb == "broker-up") {
-    arguments(1);
-    command.kind = verb == "broker-down" ? BrokerCommand::Kind::BrokerDown : BrokerCommand::Kind::BrokerUp;
-    command.broker = number<int32_t>(words[1], line);
   } else {
-    throw UsageError(fmt::format("broker command \"{}\": expected topic-error, produce-errors, broker-down or "
-                                 "broker-up",
-                                 line));
+    throw UsageError(fmt::format("broker command \"{}\": expected topic-error or produce-errors", line));
   }
   return command;
 }
@@ -139,10 +123,6 @@ apply(MockCluster& cluster, const BrokerCommand& command)
     break;
   case BrokerCommand::Kind::ProduceErrors:
     cluster.push_produce_errors(command.count, err);
-    break;
-  case BrokerCommand::Kind::BrokerDown:
-  case BrokerCommand::Kind::BrokerUp:
-    cluster.set_broker_down(command.broker, command.kind == BrokerCommand::Kind::BrokerDown);
     break;
   }
 }

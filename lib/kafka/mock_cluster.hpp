@@ -32,7 +32,6 @@ public:
   // process from outside through its stdin.
   void set_topic_error(const std::string& topic, rd_kafka_resp_err_t err);
   void push_produce_errors(int count, rd_kafka_resp_err_t err);
-  void set_broker_down(int32_t broker_id, bool down);
 
 private:
   HandlePtr m_handle;                        // the client the cluster hangs off
@@ -42,14 +41,12 @@ private:
 // One line of `dlqcat broker`'s stdin control protocol:
 //   topic-error TOPIC CODE      every request for TOPIC fails with Kafka error CODE (0 clears it)
 //   produce-errors COUNT CODE   the next COUNT Produce requests fail with CODE
-//   broker-down ID / broker-up ID
 struct BrokerCommand
 {
-  enum class Kind { TopicError, ProduceErrors, BrokerDown, BrokerUp };
+  enum class Kind { TopicError, ProduceErrors };
   Kind kind = Kind::TopicError;
   std::string topic;
   int count = 0;
-  int32_t broker = 0;
   int code = 0;
 };
 

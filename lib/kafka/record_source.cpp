@@ -222,7 +222,7 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   for (const auto& property : config.properties) {
     consumer_config.properties.push_back(property);
   }
-  consumer_config.verbosity = config.verbosity;
+  consumer_config.log = config.log;
   if (m_options.group) {
     consumer_config.set("group.id", *m_options.group);
   } else if (consumer_config.find("group.id") == nullptr) {

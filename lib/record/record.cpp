@@ -33,17 +33,6 @@ timestamp_type_from_string(std::string_view text) noexcept
 }
 
 const Bytes*
-Record::first_header(std::string_view name) const noexcept
-{
-  for (const auto& header : headers) {
-    if (header.name == name) {
-      return &header.value;
-    }
-  }
-  return nullptr;
-}
-
-const Bytes*
 Record::last_header(std::string_view name) const noexcept
 {
   for (auto it = headers.rbegin(); it != headers.rend(); ++it) {

@@ -39,9 +39,8 @@ struct Record
 
   bool operator==(const Record&) const = default;
 
-  // The value of the first / last header called `name`; nullptr when absent. A header that is
-  // present with a null value gives a pointer to std::nullopt.
-  const Bytes* first_header(std::string_view name) const noexcept;
+  // The value of the last header called `name`; nullptr when absent. A header that is present
+  // with a null value gives a pointer to std::nullopt.
   const Bytes* last_header(std::string_view name) const noexcept;
 };
 

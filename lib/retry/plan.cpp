@@ -1,49 +1,15 @@
 #include "retry/plan.hpp"
 
 #include "dialect/dialect.hpp"
-#include "format/block.hpp"
+#include "dialect/spring_headers.hpp"
 #include "kafka/topic_name.hpp"
-#include "util/json_scan.hpp"
+#include "util/time.hpp"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
 namespace dlq::retry {
-
-namespace {
-
-// spring_json_header_types maps header names to Java types for Spring's header mapper
-// (shared/DIALECTS.md, scst). When present, it must also describe the retry header we write. A
-// Spring Cloud Stream dead letter without one gets one: the binder's BinderHeaderMapper hands an
-// undeclared header to the application as byte[], and the re-route sample's
-// getHeaders().get("x-retries", Integer.class) then throws (seen with binder 5.0.4, tests/peers).
-void
-update_json_header_types(std::vector<record::Header>& headers, std::string_view retry_header, bool declare)
-{
-  bool found = false;
-  for (auto& header : headers) {
-    if (header.name != "spring_json_header_types" || !header.value) {
-      continue;
-    }
-    found = true;
-    if (util::json_nests_deeper_than(*header.value)) {
-      return; // not a map of names to types: not ours to repair (and dump() would recurse)
-    }
-    auto types = nlohmann::json::parse(*header.value, nullptr, false);
-    if (!types.is_object()) {
-      return; // not ours to repair
-    }
-    types[std::string(retry_header)] = "java.lang.Integer";
-    header.value = types.dump();
-  }
-  if (!found && declare) {
-    headers.push_back({"spring_json_header_types", nlohmann::json{{std::string(retry_header), "java.lang.Integer"}}.dump()});
-  }
-}
-
-} // namespace
 
 int32_t
 murmur2(std::string_view data) noexcept
@@ -102,7 +68,7 @@ make_parked(const record::Record& dead_letter, const std::string& park_topic, co
   parked.partition = -1;
   parked.offset = -1;
   parked.headers.push_back({"dlqcat.parked.reason", reason});
-  parked.headers.push_back({"dlqcat.parked.at", format::format_timestamp(now_ms)});
+  parked.headers.push_back({"dlqcat.parked.at", util::format_timestamp(now_ms)});
   parked.headers.push_back(
     {"dlqcat.parked.source", fmt::format("{}-{}@{}", dead_letter.topic, dead_letter.partition, dead_letter.offset)});
   return parked;
@@ -207,7 +173,11 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Counter
   write_counter(*written.value, counter.value + 1, counter.encoding);
   out.headers.resize(kept);
   if (counter.encoding == CounterEncoding::Text) {
-    update_json_header_types(out.headers, counter.header, error != nullptr && error->dialect == "scst");
+    // spring_json_header_types (Spring's header mapper), when present, must also type the retry
+    // header. A Spring Cloud Stream dead letter without one gets one: the binder hands an
+    // undeclared header to the application as byte[], and the re-route sample's
+    // getHeaders().get("x-retries", Integer.class) then throws (binder 5.0.4, tests/peers).
+    dialect::declare_integer_header(out.headers, counter.header, error != nullptr && error->dialect == "scst");
   }
   decision.action = Action::Replay;
 }

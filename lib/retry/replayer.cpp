@@ -5,17 +5,16 @@
 #include "kafka/producer.hpp"
 #include "retry/commit_metadata.hpp"
 #include "retry/counter.hpp"
+#include "retry/in_flight_window.hpp"
 #include "retry/offset_tracker.hpp"
 #include "retry/token_bucket.hpp"
 #include "util/interrupt.hpp"
-#include "util/json_writer.hpp"
-#include "util/visible.hpp"
+#include "util/time.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <set>
 
 namespace dlq::retry {
@@ -35,13 +34,6 @@ constexpr int k_max_consecutive_aborts = 5;
 // Delivery reports are served every this many records (and at every checkpoint), not after each.
 constexpr uint64_t k_poll_every = 64;
 
-int64_t
-now_ms()
-{
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 std::string
 error_text(const rd_kafka_error_t* error)
 {
@@ -58,58 +50,6 @@ count(Counts& counts, std::string_view name)
     counts.emplace(name, 1);
   }
 }
-
-// What one produced record stands for, until its delivery report arrives.
-struct InFlight
-{
-  Slot source = 0;
-  int64_t offset = 0;
-  Action action = Action::Replay;
-  bool pending = true;
-};
-
-// The records handed to the producer, by token. Tokens are consecutive and delivery reports
-// come back nearly in their order, so this is a queue: no allocation per record. A late report
-// keeps the entries after it (a few bytes each) until it comes; the producer's bounded queue
-// limits how many records can pass it meanwhile.
-class InFlightWindow
-{
-public:
-  // The token that the record's delivery report will carry.
-  uint64_t add(const InFlight& entry)
-  {
-    m_entries.push_back(entry);
-    return m_first + m_entries.size() - 1;
-  }
-
-  // The record `token` stands for, no longer in flight; std::nullopt if it is not in flight
-  // (cleared meanwhile, or already taken).
-  std::optional<InFlight> take(uint64_t token)
-  {
-    if (token < m_first || token - m_first >= m_entries.size() || !m_entries[token - m_first].pending) {
-      return std::nullopt;
-    }
-    auto& entry = m_entries[token - m_first];
-    entry.pending = false;
-    const InFlight taken = entry;
-    while (!m_entries.empty() && !m_entries.front().pending) {
-      m_entries.pop_front();
-      ++m_first;
-    }
-    return taken;
-  }
-
-  // Forget every record in flight: their reports, should they come, are ignored.
-  void clear()
-  {
-    m_first += m_entries.size();
-    m_entries.clear();
-  }
-
-private:
-  std::deque<InFlight> m_entries;
-  uint64_t m_first = 1; // token of m_entries.front()
-};
 
 } // namespace
 
@@ -313,9 +253,9 @@ private:
       decision.action = Action::Park;
       decision.counter = counter;
       decision.reason = "matched the park filters";
-      decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, now_ms());
+      decision.output = make_parked(record, m_options.policy.park_topic, decision.reason, util::now_ms());
     } else {
-      plan(record, context, counter, m_options.policy, now_ms(), decision);
+      plan(record, context, counter, m_options.policy, util::now_ms(), decision);
     }
     std::string_view exception = "-";
     if (context != nullptr) {
@@ -851,132 +791,6 @@ ReplayStats
 Replayer::run(const Progress& progress)
 {
   return m_impl->run(progress);
-}
-
-namespace {
-
-// "topic [p]", or "topic [partitioner]" when the partition is left to the partitioner.
-std::string
-partition_name(const std::string& topic, int32_t partition)
-{
-  return partition >= 0 ? fmt::format("{} [{}]", topic, partition) : fmt::format("{} [partitioner]", topic);
-}
-
-std::map<std::string, uint64_t>
-partition_counts(const ReplayStats& stats)
-{
-  std::map<std::string, uint64_t> counts;
-  for (const auto& [where, count] : stats.by_partition) {
-    counts[partition_name(where.first, where.second)] += count;
-  }
-  return counts;
-}
-
-} // namespace
-
-std::string
-render_plan(const ReplayStats& stats)
-{
-  std::string out = "plan (dry run: nothing produced, nothing committed)\n";
-  const auto partitions = partition_counts(stats);
-  const auto section = [&](std::string_view title, const auto& counts) {
-    out += fmt::format("  {}:\n", title);
-    if (counts.empty()) {
-      out += "    (none)\n";
-    }
-    for (const auto& [name, count] : counts) {
-      // Topics and exception classes come from the records: escaped for the terminal.
-      out += fmt::format("    {:>7}  {}\n", count, util::visible(name));
-    }
-  };
-  section("by target topic", stats.by_target);
-  section("by target partition", partitions);
-  section("by exception class", stats.by_exception);
-  if (!stats.skip_reasons.empty()) {
-    section("skipped", stats.skip_reasons);
-  }
-  return out;
-}
-
-std::string
-render_summary_line(const ReplayStats& stats, bool dry_run)
-{
-  std::string line = fmt::format("{}{} read: {} replayed, {} parked, {} skipped, {} failed, {} filtered out",
-                                 dry_run ? "dry run: " : "", stats.read, stats.replayed, stats.parked, stats.skipped,
-                                 stats.failed, stats.filtered);
-  if (stats.deferred > 0) {
-    line += fmt::format(", {} deferred", stats.deferred);
-  }
-  if (stats.already_handled > 0) {
-    line += fmt::format(", {} already handled", stats.already_handled);
-  }
-  if (stats.aborted_transactions > 0) {
-    line += fmt::format(", {} transactions aborted and retried", stats.aborted_transactions);
-  }
-  for (const auto& [reason, count] : stats.skip_reasons) {
-    line += fmt::format("; skipped {}: {}", count, reason);
-  }
-  return line;
-}
-
-std::string
-render_summary_json(const ReplayStats& stats, bool dry_run)
-{
-  std::string out = "{";
-  const auto number = [&](std::string_view name, uint64_t value) {
-    util::append_json_string(out, name);
-    out.push_back(':');
-    util::append_json_int(out, static_cast<int64_t>(value));
-    out.push_back(',');
-  };
-  const auto counts = [&](std::string_view name, const auto& map) {
-    util::append_json_string(out, name);
-    out += ":{";
-    bool first = true;
-    for (const auto& [key, value] : map) {
-      if (!first) {
-        out.push_back(',');
-      }
-      first = false;
-      util::append_json_bytes(out, key);
-      out.push_back(':');
-      util::append_json_int(out, static_cast<int64_t>(value));
-    }
-    out += "},";
-  };
-  out += fmt::format("\"dry_run\":{},\"interrupted\":{},", dry_run ? "true" : "false", stats.interrupted ? "true" : "false");
-  number("read", stats.read);
-  number("replayed", stats.replayed);
-  number("parked", stats.parked);
-  number("skipped", stats.skipped);
-  number("failed", stats.failed);
-  number("filtered", stats.filtered);
-  number("deferred", stats.deferred);
-  number("already_handled", stats.already_handled);
-  number("aborted_transactions", stats.aborted_transactions);
-  counts("skip_reasons", stats.skip_reasons);
-  counts("by_target", stats.by_target);
-  const auto partitions = partition_counts(stats);
-  counts("by_partition", partitions);
-  counts("by_exception", stats.by_exception);
-  util::append_json_string(out, "warnings");
-  out += ":[";
-  for (size_t i = 0; i < stats.warnings.size(); ++i) {
-    if (i > 0) {
-      out.push_back(',');
-    }
-    util::append_json_string(out, stats.warnings[i]);
-  }
-  out += "],";
-  if (stats.group_incomplete) {
-    util::append_json_string(out, "group_incomplete");
-    out.push_back(':');
-    util::append_json_string(out, *stats.group_incomplete);
-    out.push_back(',');
-  }
-  out.back() = '}';
-  out.push_back('\n');
-  return out;
 }
 
 } // namespace dlq::retry

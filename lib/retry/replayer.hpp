@@ -99,9 +99,4 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-// "--dry-run" report and the final summary line.
-std::string render_plan(const ReplayStats& stats);
-std::string render_summary_line(const ReplayStats& stats, bool dry_run);
-std::string render_summary_json(const ReplayStats& stats, bool dry_run);
-
 } // namespace dlq::retry

@@ -1,6 +1,10 @@
 #include "util/interrupt.hpp"
 
+#include "error.hpp"
+
+#include <algorithm>
 #include <csignal>
+#include <thread>
 
 namespace dlq::util {
 
@@ -33,10 +37,21 @@ interrupt_requested() noexcept
   return g_interrupt_signal != 0;
 }
 
-int
-interrupt_signal() noexcept
+void
+sleep_interruptibly(std::chrono::milliseconds duration)
 {
-  return g_interrupt_signal;
+  constexpr std::chrono::milliseconds k_slice{100};
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  while (true) {
+    if (interrupt_requested()) {
+      throw Interrupted();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      return;
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(k_slice, deadline - now));
+  }
 }
 
 } // namespace dlq::util

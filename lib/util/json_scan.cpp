@@ -1,6 +1,7 @@
 #include "util/json_scan.hpp"
 
 #include "util/byte_scan.hpp"
+#include "util/hex.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -196,20 +197,6 @@ private:
     return true;
   }
 
-  static int hex_digit(char c)
-  {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  }
-
   bool hex4(uint32_t& out)
   {
     if (m_text.size() - m_at < 4) {
@@ -217,7 +204,7 @@ private:
     }
     out = 0;
     for (int i = 0; i < 4; ++i) {
-      const int d = hex_digit(m_text[m_at++]);
+      const int d = hex_digit_value(m_text[m_at++]);
       if (d < 0) {
         return fail("invalid \\u escape");
       }

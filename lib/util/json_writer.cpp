@@ -2,6 +2,7 @@
 
 #include "util/base64.hpp"
 #include "util/byte_scan.hpp"
+#include "util/hex.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -18,7 +19,6 @@ namespace {
 inline char*
 write_escape(char* out, unsigned char c) noexcept
 {
-  static constexpr char k_hex[] = "0123456789abcdef";
   out[0] = '\\';
   switch (c) {
   case '"': out[1] = '"'; return out + 2;
@@ -30,8 +30,8 @@ write_escape(char* out, unsigned char c) noexcept
   case '\f': out[1] = 'f'; return out + 2;
   default:
     std::memcpy(out + 1, "u00", 3);
-    out[4] = k_hex[c >> 4];
-    out[5] = k_hex[c & 0xf];
+    out[4] = k_hex_lower[c >> 4];
+    out[5] = k_hex_lower[c & 0xf];
     return out + 6;
   }
 }

@@ -1,5 +1,7 @@
 #include "util/redact.hpp"
 
+#include "util/hex.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -194,9 +196,10 @@ percent_decoded(std::string_view text)
 {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1]))
-        && std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+    const int high = i + 2 < text.size() ? hex_digit_value(text[i + 1]) : -1;
+    const int low = i + 2 < text.size() ? hex_digit_value(text[i + 2]) : -1;
+    if (text[i] == '%' && high >= 0 && low >= 0) {
+      out.push_back(static_cast<char>(high * 16 + low));
       i += 2;
     } else {
       out.push_back(text[i]);

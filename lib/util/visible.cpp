@@ -1,19 +1,18 @@
 #include "util/visible.hpp"
 
+#include "util/hex.hpp"
 #include "util/utf8.hpp"
 
 namespace dlq::util {
 
 namespace {
 
-constexpr char k_hex[] = "0123456789ABCDEF";
-
+// "\xAB": a byte that is not shown as it is.
 void
-append_hex_byte(std::string& out, unsigned char byte)
+append_byte_escape(std::string& out, unsigned char byte)
 {
   out.append("\\x");
-  out.push_back(k_hex[byte >> 4]);
-  out.push_back(k_hex[byte & 0xf]);
+  append_hex_byte(out, byte, k_hex_upper);
 }
 
 // The code point of a valid UTF-8 sequence of `length` bytes.
@@ -66,14 +65,14 @@ append_visible(std::string& out, std::string_view text)
       case '\t': out.append("\\t"); break;
       case '\n': out.append("\\n"); break;
       case '\r': out.append("\\r"); break;
-      default: append_hex_byte(out, c); break;
+      default: append_byte_escape(out, c); break;
       }
       ++i;
       continue;
     }
     const size_t length = utf8_sequence_length(text.substr(i));
     if (length == 0) {
-      append_hex_byte(out, c);
+      append_byte_escape(out, c);
       ++i;
       continue;
     }
@@ -81,9 +80,8 @@ append_visible(std::string& out, std::string_view text)
     const char32_t cp = decode(sequence);
     if (is_control_code_point(cp)) {
       out.append("\\u");
-      for (int shift = 12; shift >= 0; shift -= 4) {
-        out.push_back(k_hex[(cp >> shift) & 0xf]);
-      }
+      append_hex_byte(out, static_cast<unsigned char>(cp >> 8), k_hex_upper);
+      append_hex_byte(out, static_cast<unsigned char>(cp & 0xff), k_hex_upper);
     } else {
       out.append(sequence);
     }

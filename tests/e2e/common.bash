@@ -117,7 +117,7 @@ start_broker() {
 }
 
 # start_controlled_broker [--topic NAME[:P]]...: start_broker whose faults the suite injects with
-# broker_command (the broker's stdin protocol: topic-error, produce-errors, broker-down/up).
+# broker_command (the broker's stdin protocol: topic-error, produce-errors).
 start_controlled_broker() {
   if real_kafka; then
     echo "FAILED: fault injection through the broker's stdin exists on the embedded broker only" >&2

@@ -56,6 +56,11 @@ row "no broker anywhere" 2 'dlqcat: error: no broker given: use -b BROKERS, $DLQ
 
 # --- Brokers that are not there ----------------------------------------------------------------
 start=$(date +%s)
+# An impossible date is a usage error found before any connection (the broker does not exist).
+row "an impossible --since date" 2 'dlqcat: error: --since: invalid time "2024-02-31" (expected epoch milliseconds or ISO 8601, e.g. 2024-01-13T04:21:50Z)' \
+  timeout 30 "$D" consume-dlq -b "127.0.0.1:$port" -t t -e --since 2024-02-31
+row "an impossible --until date on replay" 2 'dlqcat: error: --until: invalid time "2023-02-29T10:00Z" (expected epoch milliseconds or ISO 8601, e.g. 2024-01-13T04:21:50Z)' \
+  timeout 30 "$D" replay -b "127.0.0.1:$port" -t dlq --to t --until 2023-02-29T10:00Z
 row "unreachable broker, reading" 1 "dlqcat: error: cannot reach any broker of 127.0.0.1:$port" \
   timeout 30 "$D" consume-dlq -b "127.0.0.1:$port" -t t -e
 row_sh "unreachable broker, producing" 1 "dlqcat: error: cannot reach any broker of 127.0.0.1:$port" \

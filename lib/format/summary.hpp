@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-namespace dlq {
+namespace dlq::format {
 
 struct SummaryRow
 {
@@ -49,4 +49,4 @@ std::string render_summary_table(const Summary& summary);
 // {"records":N,"undecoded":M,"groups":[{...}]}
 std::string render_summary_json(const Summary& summary);
 
-} // namespace dlq
+} // namespace dlq::format

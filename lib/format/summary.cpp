@@ -1,14 +1,14 @@
-#include "summary.hpp"
+#include "format/summary.hpp"
 
-#include "format/block.hpp"
 #include "util/json_writer.hpp"
+#include "util/time.hpp"
 #include "util/visible.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
 
-namespace dlq {
+namespace dlq::format {
 
 void
 Summary::add(const record::Record& record, const ErrorContext* error)
@@ -84,7 +84,7 @@ first_line(const std::string& text, size_t limit)
 std::string
 timestamp_or_dash(int64_t ms)
 {
-  return ms < 0 ? "-" : format::format_timestamp(ms);
+  return ms < 0 ? "-" : util::format_timestamp(ms);
 }
 
 } // namespace
@@ -172,4 +172,4 @@ render_summary_json(const Summary& summary)
   return out;
 }
 
-} // namespace dlq
+} // namespace dlq::format

@@ -1,11 +1,13 @@
-// The list of dialects and the generic machinery that runs their header tables: detection,
-// decoding into ErrorContext, describe_headers, attempts, encode dispatch, is_error_header.
-// Adding a dialect: define a Dialect in its own file (see spec.hpp) and list it in k_dialects.
+// The decode engine: the generic machinery that runs every dialect's header table (list.hpp):
+// detection, decoding into ErrorContext, describe_headers, attempts, encode dispatch,
+// is_error_header. Nothing here names a dialect.
 
 #include "dialect/dialect.hpp"
+#include "dialect/list.hpp"
 #include "dialect/spec.hpp"
 #include "dialect/values.hpp"
 #include "error.hpp"
+#include "util/hex.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -18,12 +20,6 @@ namespace dlq::dialect {
 
 namespace {
 
-// DIALECTS.md order. Shared headers belong to the first dialect listing them unless the record's
-// current dialect lists them too.
-constexpr std::array<const Dialect*, 10> k_dialects = {
-  &k_connect, &k_spring, &k_spring_retry, &k_scst, &k_streams,
-  &k_smallrye, &k_karafka, &k_share_group, &k_watermill, &k_envelope,
-};
 constexpr int k_none = -1;
 
 struct Owner
@@ -33,8 +29,7 @@ struct Owner
 };
 
 // Every header name some dialect owns, with its first owner in k_dialects order. Built once from
-// the tables through find_header (so prefixes still decide), because detection and decoding look
-// up every header of every record.
+// the tables, because detection and decoding look up every header of every record.
 const std::unordered_map<std::string_view, Owner>&
 first_owners()
 {
@@ -42,9 +37,7 @@ first_owners()
     std::unordered_map<std::string_view, Owner> owners;
     for (int i = 0; i < static_cast<int>(k_dialects.size()); ++i) {
       for (const auto& spec : k_dialects[i]->headers) {
-        if (find_header(*k_dialects[i], spec.name) == &spec) {
-          owners.try_emplace(spec.name, Owner{i, &spec});
-        }
+        owners.try_emplace(spec.name, Owner{i, &spec});
       }
     }
     return owners;
@@ -62,11 +55,11 @@ first_owner(std::string_view name)
 }
 
 // The owner of a header whose first owner is `first`, when the record's current dialect
-// `preferred` lists that header too.
+// `preferred` lists that header too. A header no dialect owns is in no table: nothing to look up.
 Owner
 prefer(const Owner& first, std::string_view name, int preferred) noexcept
 {
-  if (preferred != k_none && first.dialect != preferred) {
+  if (first.spec != nullptr && preferred != k_none && first.dialect != preferred) {
     if (const auto* spec = find_header(*k_dialects[preferred], name)) {
       return {preferred, spec};
     }
@@ -217,7 +210,7 @@ display(const Value& value, const record::Bytes& bytes)
   if (!bytes) {
     return "null";
   }
-  return values::to_hex(*bytes);
+  return util::to_hex(*bytes);
 }
 
 // Detection: only header names, no values. Current = the dialect whose identifying ("anchor")
@@ -360,14 +353,9 @@ attempts_from(const record::Record& record, const std::vector<Owner>& owners)
 const HeaderSpec*
 find_header(const Dialect& dialect, std::string_view name) noexcept
 {
-  for (const auto prefix : dialect.prefixes) {
-    if (name.starts_with(prefix)) {
-      for (const auto& spec : dialect.headers) {
-        if (spec.name == name) {
-          return &spec;
-        }
-      }
-      return nullptr;
+  for (const auto& spec : dialect.headers) {
+    if (spec.name == name) {
+      return &spec;
     }
   }
   return nullptr;
@@ -431,7 +419,7 @@ decode(const record::Record& record, ErrorContext& context)
     }
     const Value value = read_value(owner.spec, header.value);
     if (!value.problem.empty()) {
-      context.malformed.push_back({header.name, value.problem, values::to_hex(*header.value)});
+      context.malformed.push_back({header.name, value.problem, util::to_hex(*header.value)});
     } else if (owner.dialect == layers.current && owner.spec->field != Field::None) {
       offer(slots[size_t(owner.spec->field)], *owner.spec, value);
     }
