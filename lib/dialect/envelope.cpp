@@ -148,7 +148,19 @@ public:
       return false;
     }
     simdjson::dom::object object;
-    if (parser->parse(buffer, value.size(), false).get(object) != simdjson::SUCCESS) {
+    const auto error = parser->parse(buffer, value.size(), false).get(object);
+    if (error == simdjson::NUMBER_ERROR && !m_reread) {
+      // An integer beyond 64 bits, which simdjson 3.0 refuses and json::parse reads as a float
+      // (nothing else json::parse accepts gives NUMBER_ERROR: it refuses 1e400 too). Rare: read
+      // json::parse's own rendering of the value instead, where that number is a float.
+      m_reread = true;
+      if (util::json_nests_deeper_than(value)) {
+        return false;
+      }
+      const auto tree = nlohmann::json::parse(value, nullptr, false);
+      return !tree.is_discarded() && read(tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    if (error != simdjson::SUCCESS) {
       return false;
     }
     for (const auto field : object) {
@@ -229,6 +241,7 @@ public:
 
 private:
   std::optional<simdjson::dom::parser> m_own_parser; // outlives read(): members point into it
+  bool m_reread = false;
   static constexpr size_t k_initial_capacity = 4096;
   static constexpr size_t k_reused_capacity = 1 << 20;
 

@@ -194,7 +194,7 @@ TEST_CASE("dialect::envelope::decode accepts what json::parse accepts")
   SUBCASE("long values (past the stack buffer) and escaped keys")
   {
     const std::string trace(5000, 't');
-    const auto context = dialect::decode(with_value(R"({"err\u006fr_message": "m", "payload": 1, "stacktrace": ")" + trace + "\"}"));
+    const auto context = dialect::decode(with_value(R"({"error_message": "m", "payl\u006fad": 1, "stacktrace": ")" + trace + "\"}"));
     REQUIRE(context);
     CHECK(context->exception.message == "m");
     CHECK(context->exception.stacktrace == trace);
