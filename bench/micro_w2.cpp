@@ -2,8 +2,8 @@
 // JSON error envelopes, built here byte for byte as load.py writes them), without a broker:
 // dialect::decode (the envelope decoder) and append_json_line, N times. Run under callgrind for
 // instruction counts per function (docs/BENCHMARKS.md):
-//   c++ -std=c++20 -O2 -g -Ilib bench/micro_w2.cpp BUILD/lib/libdlq.a -lsimdjson -lfmt -lrdkafka \
-//     -lpqxx -lre2 -lcurl -pthread -o micro_w2
+//   c++ -std=c++20 -O2 -g -DFMT_SHARED -Ilib bench/micro_w2.cpp BUILD/lib/libdlq.a -lsimdjson
+//     -lfmt -lrdkafka -lpqxx -lre2 -lcurl -pthread -o micro_w2     (one line)
 //   valgrind --tool=callgrind ./micro_w2 100000
 #include "dialect/dialect.hpp"
 #include "record/json_line.hpp"
