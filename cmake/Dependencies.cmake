@@ -6,6 +6,8 @@ find_package(nlohmann_json CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(Threads REQUIRED)
 find_package(CURL REQUIRED)
+# simdjson (On-Demand): the envelope dialect reads every headerless record's JSON with it.
+find_package(simdjson CONFIG REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # RE2 (--exception): linear-time matching that never recurses on the input.

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   librdkafka-dev libcli11-dev nlohmann-json3-dev doctest-dev libfmt-dev libpqxx-dev libcurl4-openssl-dev libre2-dev
+  libsimdjson-dev
   kcat python3-confluent-kafka python3-psycopg2 python3-prometheus-client jq curl
   postgresql postgresql-client
   zsh fish groff-base man-db bsdextrautils dpkg-dev

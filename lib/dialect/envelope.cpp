@@ -12,9 +12,13 @@
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <cstring>
+#include <memory>
 #include <span>
 
 namespace dlq::dialect {
@@ -26,6 +30,9 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 3> k_error_fields = {"error_message", "error", "exception"};
 constexpr std::array<std::string_view, 4> k_payload_fields = {"input_json", "payload", "original", "record"};
 
+constexpr std::string_view k_error_key = "\"error";
+constexpr std::string_view k_exception_key = "\"exception\"";
+
 // Cheap tests first: this runs on every record that has no error headers.
 bool
 may_be_envelope(std::string_view value) noexcept
@@ -34,7 +41,15 @@ may_be_envelope(std::string_view value) noexcept
   if (start == std::string_view::npos || value[start] != '{') {
     return false;
   }
-  return value.find("\"error") != std::string_view::npos || value.find("\"exception\"") != std::string_view::npos;
+  // Boyer-Moore-Horspool (constant skip tables): W2's "error_message" comes last, so the whole
+  // value is searched; string_view::find stops at every quote of it to compare the rest, and
+  // glibc's memmem cost 555 instructions on a 250-byte envelope.
+  static const std::boyer_moore_horspool_searcher k_error(k_error_key.begin(), k_error_key.end());
+  static const std::boyer_moore_horspool_searcher k_exception(k_exception_key.begin(), k_exception_key.end());
+  const auto contains = [&](const auto& searcher) {
+    return std::search(value.begin(), value.end(), searcher) != value.end();
+  };
+  return contains(k_error) || contains(k_exception);
 }
 
 const json*
@@ -80,16 +95,20 @@ parse_envelope(const record::Bytes& value, std::string* problem)
 }
 
 bool
-looks_like_class_name(const std::string& text)
+looks_like_class_name(std::string_view text)
 {
   return !text.empty() && text.find_first_of(" \t\r\n:") == std::string::npos;
 }
 
-// decode() runs on every headerless record, so it reads the envelope with util::scan_json (the
-// grammar and strictness of json::parse, checked event by event by fuzz/fuzz_json_scan) and keeps
-// only the members an ErrorContext needs, instead of building a tree. unwrap_envelope() still
-// builds one: it needs the payload's JSON.
-class EnvelopeReader : public util::JsonEvents
+// decode() runs on every headerless record, so it reads the envelope with simdjson and keeps
+// only the members an ErrorContext needs (string views into the parser's buffer), instead of
+// building an nlohmann tree. simdjson's DOM parser, not its On-Demand one: json::parse's
+// strictness needs every value parsed, also those not kept, which On-Demand skips unchecked;
+// and the DOM parser picks its SIMD kernel (AVX2 here) at run time, where On-Demand is compiled
+// inline for the build's baseline x86-64 (its scalar fallback kernel). Nesting is bounded by
+// util::k_max_json_depth, as everywhere a dead letter's JSON is read. unwrap_envelope() still
+// builds an nlohmann tree: it needs the payload's JSON.
+class EnvelopeReader
 {
 public:
   // The top-level members read, in k_names order.
@@ -105,149 +124,151 @@ public:
   static_assert(k_error_fields[0] == k_names[ErrorMessage] && k_error_fields[2] == k_names[Exception]
                 && k_payload_fields[0] == k_names[InputJson] && k_payload_fields[3] == k_names[Record]);
 
-  // One top-level member: its JSON type and, for strings and integers, its value.
-  struct Member
-  {
-    json::value_t type = json::value_t::discarded; // discarded: absent
-    std::string text;
-    int64_t number = 0;
-  };
-  // The string members of an "error" or "exception" object.
-  struct ErrorObject
-  {
-    std::optional<std::string> class_name, message, stacktrace;
-    // Precedence inside the object, as read_error_object's lists: lower wins.
-    int class_rank = 99, message_rank = 99, stacktrace_rank = 99;
-  };
+  // The members read, absent when not there; the last of a repeated key, as json::parse keeps.
+  std::array<std::optional<simdjson::dom::element>, FieldCount> members;
 
-  std::array<Member, FieldCount> members;
-  std::array<ErrorObject, 2> errors; // [0] "error", [1] "exception"
+  // Parses `value`; false when json::parse would refuse it.
+  bool read(std::string_view value)
+  {
+    // json::parse takes a NUL byte for the end of its input; one inside a string is invalid
+    // either way.
+    if (const void* nul = std::memchr(value.data(), '\0', value.size())) {
+      value = value.substr(0, static_cast<size_t>(static_cast<const char*>(nul) - value.data()));
+    }
+    // simdjson reads up to SIMDJSON_PADDING bytes past the end: short values (most envelopes)
+    // are copied onto the stack with that room, longer ones to the heap.
+    std::array<char, 1024 + simdjson::SIMDJSON_PADDING> local;
+    std::unique_ptr<char[]> heap;
+    char* buffer = local.data();
+    if (value.size() > local.size() - simdjson::SIMDJSON_PADDING) {
+      heap = std::make_unique<char[]>(value.size() + simdjson::SIMDJSON_PADDING);
+      buffer = heap.get();
+    }
+    std::memcpy(buffer, value.data(), value.size());
+    std::memset(buffer + value.size(), 0, simdjson::SIMDJSON_PADDING);
+    simdjson::dom::parser* parser = &reusable_parser();
+    if (value.size() > k_reused_capacity) {
+      parser = &m_own_parser.emplace(); // a rare large value: its buffers go with the reader
+    }
+    if ((parser->capacity() < value.size() || parser->max_depth() != util::k_max_json_depth)
+        && parser->allocate(std::max(value.size(), k_initial_capacity), util::k_max_json_depth) != simdjson::SUCCESS) {
+      return false;
+    }
+    simdjson::dom::object object;
+    const auto error = parser->parse(buffer, value.size(), false).get(object);
+    if (error == simdjson::NUMBER_ERROR && !m_reread) {
+      // An integer beyond 64 bits, which simdjson 3.0 refuses and json::parse reads as a float
+      // (nothing else json::parse accepts gives NUMBER_ERROR: it refuses 1e400 too). Rare: read
+      // json::parse's own rendering of the value instead, where that number is a float.
+      m_reread = true;
+      if (util::json_nests_deeper_than(value)) {
+        return false;
+      }
+      const auto tree = nlohmann::json::parse(value, nullptr, false);
+      return !tree.is_discarded() && read(tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    if (error != simdjson::SUCCESS) {
+      return false;
+    }
+    for (const auto field : object) {
+      const auto* found = std::find(k_names.begin(), k_names.end(), field.key);
+      if (found != k_names.end()) {
+        members[static_cast<size_t>(found - k_names.begin())] = field.value;
+      }
+    }
+    return true;
+  }
 
-  Member& operator[](Field field) { return members[field]; }
   bool present(Field field, bool allow_null) const
   {
-    const auto type = members[field].type;
-    return type != json::value_t::discarded && (allow_null || type != json::value_t::null);
+    return members[field] && (allow_null || !members[field]->is_null());
   }
+  std::optional<std::string_view> string(Field field) const
+  {
+    std::string_view text;
+    if (members[field] && members[field]->get_string().get(text) == simdjson::SUCCESS) {
+      return text;
+    }
+    return std::nullopt;
+  }
+  // An integer as json::parse reads one: int64, or uint64 taken as its bits.
+  std::optional<int64_t> integer(Field field) const
+  {
+    if (!members[field]) {
+      return std::nullopt;
+    }
+    const auto& element = *members[field];
+    if (element.is_int64()) {
+      return int64_t(element);
+    }
+    if (element.is_uint64()) {
+      return static_cast<int64_t>(uint64_t(element));
+    }
+    return std::nullopt;
+  }
+  bool is_object(Field field) const { return members[field] && members[field]->is_object(); }
 
-  void null() override { scalar(json::value_t::null); }
-  void boolean(bool /*value*/) override { scalar(json::value_t::boolean); }
-  void number_integer(int64_t value) override { integer(json::value_t::number_integer, value); }
-  void number_unsigned(uint64_t value) override { integer(json::value_t::number_unsigned, static_cast<int64_t>(value)); }
-  void number_float(std::string_view /*text*/) override { scalar(json::value_t::number_float); }
-  // The payload only has to be there: its (often long) text is never copied.
-  bool wants_string() override
-  {
-    return m_depth == 1 ? m_member != nullptr && !is_payload(m_field) : m_depth == 2 && m_error != nullptr;
-  }
-  void string(std::string& value) override
-  {
-    if (m_depth == 1 && m_member != nullptr) {
-      m_member->type = json::value_t::string;
-      m_member->text = std::move(value);
-    } else if (m_depth == 2 && m_error != nullptr) {
-      error_string(std::move(value));
-    }
-  }
-  void start_object() override
-  {
-    if (m_depth == 0) {
-      m_is_object = true;
-    } else if (m_depth == 1 && m_member != nullptr) {
-      m_member->type = json::value_t::object;
-      m_member->text.clear();
-      m_error = m_field == Error ? &errors[0] : m_field == Exception ? &errors[1] : nullptr;
-      if (m_error != nullptr) {
-        *m_error = ErrorObject{}; // a repeated key: the last value wins, as in json::parse
-      }
-    }
-    ++m_depth;
-  }
-  void key(std::string& name) override
-  {
-    if (m_depth == 1) {
-      m_member = nullptr;
-      for (size_t i = 0; i < k_names.size(); ++i) {
-        if (k_names[i] == name) {
-          m_field = static_cast<Field>(i);
-          m_member = &members[i];
-          break;
-        }
-      }
-    } else if (m_depth == 2) {
-      m_error_key = name;
-    }
-  }
-  void end_object() override
-  {
-    --m_depth;
-    if (m_depth == 1) {
-      m_error = nullptr;
-    }
-  }
-  void start_array() override
-  {
-    if (m_depth == 1 && m_member != nullptr) {
-      m_member->type = json::value_t::array;
-    }
-    ++m_depth;
-  }
-  void end_array() override { --m_depth; }
-
-  bool is_object() const noexcept { return m_is_object; }
-
-private:
-  static bool is_payload(Field field) { return field >= InputJson && field <= Record; }
-
-  void scalar(json::value_t type)
-  {
-    if (m_depth == 1 && m_member != nullptr) {
-      m_member->type = type;
-      m_member->text.clear();
-    }
-  }
-  void integer(json::value_t type, int64_t value)
-  {
-    if (m_depth == 1 && m_member != nullptr) {
-      m_member->type = type;
-      m_member->number = value;
-    }
-  }
   // In an error object {"class"|"type"|"name"|"exception", "message"|"msg",
-  // "stacktrace"|"stack_trace"|"traceback"}, the first name of each list holding a string wins.
-  void error_string(std::string value)
+  // "stacktrace"|"stack_trace"|"traceback"}, the first name of each list holding a string wins
+  // (the last of a repeated name).
+  static void read_error_object(const simdjson::dom::element& element, ExceptionInfo& exception)
   {
     static constexpr std::string_view k_class[] = {"class", "type", "name", "exception"};
     static constexpr std::string_view k_message[] = {"message", "msg"};
     static constexpr std::string_view k_stack[] = {"stacktrace", "stack_trace", "traceback"};
-    const auto offer = [&](std::span<const std::string_view> names, std::optional<std::string>& field, int& rank) {
-      for (int i = 0; i < static_cast<int>(names.size()); ++i) {
-        if (names[i] == m_error_key && i <= rank) {
-          field = std::move(value);
-          rank = i;
-          return true;
-        }
+    std::optional<std::string_view> class_name, message, stacktrace;
+    int class_rank = 99, message_rank = 99, stacktrace_rank = 99;
+    for (const auto field : simdjson::dom::object(element)) {
+      std::string_view text;
+      if (field.value.get_string().get(text) != simdjson::SUCCESS) {
+        continue;
       }
-      return false;
+      const auto offer = [&](std::span<const std::string_view> names, std::optional<std::string_view>& slot, int& rank) {
+        for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+          if (names[i] == field.key && i <= rank) {
+            slot = text;
+            rank = i;
+            return true;
+          }
+        }
+        return false;
+      };
+      offer(k_class, class_name, class_rank) || offer(k_message, message, message_rank)
+        || offer(k_stack, stacktrace, stacktrace_rank);
+    }
+    const auto fill = [](std::optional<std::string>& field, const std::optional<std::string_view>& from) {
+      if (!field && from) {
+        field.emplace(*from);
+      }
     };
-    offer(k_class, m_error->class_name, m_error->class_rank) || offer(k_message, m_error->message, m_error->message_rank)
-      || offer(k_stack, m_error->stacktrace, m_error->stacktrace_rank);
+    fill(exception.class_name, class_name);
+    fill(exception.message, message);
+    fill(exception.stacktrace, stacktrace);
   }
 
-  int m_depth = 0;
-  bool m_is_object = false;
-  Field m_field = FieldCount;
-  Member* m_member = nullptr;     // the top-level member being read, if it is one of k_names
-  ErrorObject* m_error = nullptr; // inside an "error" or "exception" object
-  std::string m_error_key;
+private:
+  std::optional<simdjson::dom::parser> m_own_parser; // outlives read(): members point into it
+  bool m_reread = false;
+  static constexpr size_t k_initial_capacity = 4096;
+  static constexpr size_t k_reused_capacity = 1 << 20;
+
+  // The parser's buffers (tape, strings, structural indexes, one scope per level) for the
+  // thread, kept from one record to the next: allocating and freeing them for each record cost
+  // more than parsing it (callgrind, docs/BENCHMARKS.md). A cache, not state: every parse starts
+  // afresh, and what a parse leaves is only read before the next one on the same thread.
+  static simdjson::dom::parser& reusable_parser()
+  {
+    thread_local simdjson::dom::parser parser;
+    return parser;
+  }
 };
 
 std::optional<ErrorContext>
-read_envelope(const std::string& value)
+read_envelope(std::string_view value)
 {
   using F = EnvelopeReader::Field;
   EnvelopeReader reader;
-  if (!util::scan_json(value, reader) || !reader.is_object()) {
+  if (!reader.read(value)) {
     return std::nullopt;
   }
   const bool has_error = reader.present(F::ErrorMessage, false) || reader.present(F::Error, false)
@@ -260,17 +281,19 @@ read_envelope(const std::string& value)
   // The first of `fields` holding a string (or an integer) fills a field not set yet.
   const auto text = [&](std::optional<std::string>& field, std::initializer_list<F> fields) {
     for (const auto name : fields) {
-      auto& member = reader[name];
-      if (!field && member.type == json::value_t::string) {
-        field = std::move(member.text);
+      if (!field) {
+        if (const auto found = reader.string(name)) {
+          field.emplace(*found);
+        }
       }
     }
   };
   const auto number = [&](auto& field, std::initializer_list<F> fields) {
     for (const auto name : fields) {
-      const auto& member = reader[name];
-      if (!field && (member.type == json::value_t::number_integer || member.type == json::value_t::number_unsigned)) {
-        field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(member.number);
+      if (!field) {
+        if (const auto found = reader.integer(name)) {
+          field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(*found);
+        }
       }
     }
   };
@@ -279,20 +302,11 @@ read_envelope(const std::string& value)
   auto& exception = context.exception;
   text(exception.message, {F::ErrorMessage});
   for (const auto name : {F::Error, F::Exception}) {
-    auto& member = reader[name];
-    if (member.type == json::value_t::object) {
-      auto& error = reader.errors[name == F::Error ? 0 : 1];
-      const auto fill = [](std::optional<std::string>& field, std::optional<std::string>& from) {
-        if (!field && from) {
-          field = std::move(from);
-        }
-      };
-      fill(exception.class_name, error.class_name);
-      fill(exception.message, error.message);
-      fill(exception.stacktrace, error.stacktrace);
-    } else if (member.type == json::value_t::string) {
-      auto& field = name == F::Exception && looks_like_class_name(member.text) ? exception.class_name : exception.message;
-      text(field, {name});
+    if (reader.is_object(name)) {
+      EnvelopeReader::read_error_object(*reader.members[name], exception);
+    } else if (const auto found = reader.string(name)) {
+      const bool is_class = name == F::Exception && looks_like_class_name(*found);
+      text(is_class ? exception.class_name : exception.message, {name});
     }
   }
   text(exception.stacktrace, {F::Stacktrace, F::StackTrace, F::Traceback});

@@ -20,6 +20,10 @@ inline char*
 write_escape(char* out, unsigned char c) noexcept
 {
   out[0] = '\\';
+  if (c == '"' || c == '\\') { // most escapes of a quote-dense value: no jump table
+    out[1] = static_cast<char>(c);
+    return out + 2;
+  }
   switch (c) {
   case '"': out[1] = '"'; return out + 2;
   case '\\': out[1] = '\\'; return out + 2;
@@ -120,18 +124,50 @@ JsonWriter::escaped(std::string_view text)
   };
   size_t i = 0;
   while (i + k_scan_block <= size) {
-    std::memcpy(m_at, in + i, k_scan_block);
-    const unsigned stops = json_stops<Validate>(in + i);
+    unsigned stops = json_stops<Validate>(in + i);
     if (stops == 0) {
+      std::memcpy(m_at, in + i, k_scan_block);
       m_at += k_scan_block;
       i += k_scan_block;
       continue;
     }
-    const auto plain = static_cast<size_t>(std::countr_zero(stops));
-    m_at += plain;
-    i += plain;
-    if (!stop(i)) {
-      return false;
+    // Every stop of the block from its mask, without looking at the block again: a value full
+    // of quotes (a JSON envelope's input_json, escaped once more) has several in each block.
+    // Room once for the block written at worst (6 bytes a byte), the rest and the next block.
+    room((size - i) + 1 + k_scan_block + 5 * k_scan_block);
+    const size_t base = i;
+    while (stops != 0) {
+      const size_t at = base + static_cast<size_t>(std::countr_zero(stops));
+      if (at > i) { // the plain bytes before it; 16 copied when the text has them (one move)
+        if (i + k_scan_block <= size) {
+          std::memcpy(m_at, in + i, k_scan_block);
+        } else {
+          std::memcpy(m_at, in + i, at - i);
+        }
+        m_at += at - i;
+        i = at;
+      }
+      if (!Validate || static_cast<unsigned char>(in[i]) < 0x80) { // an escape: one byte
+        m_at = write_escape(m_at, static_cast<unsigned char>(in[i]));
+        ++i;
+        stops &= stops - 1;
+        continue;
+      }
+      if (!stop(i)) {
+        return false;
+      }
+      // A UTF-8 sequence may end past this block's stops (or past the block).
+      const size_t done = i - base;
+      stops = done >= k_scan_block ? 0 : stops & ~((1u << done) - 1);
+    }
+    if (i < base + k_scan_block) { // the plain rest of the block (16 moved when there are)
+      if (i + k_scan_block <= size) {
+        std::memcpy(m_at, in + i, k_scan_block);
+      } else {
+        std::memcpy(m_at, in + i, base + k_scan_block - i);
+      }
+      m_at += base + k_scan_block - i;
+      i = base + k_scan_block;
     }
   }
   // The last 15 bytes or fewer: header names and values end, or are, there. From a text of at

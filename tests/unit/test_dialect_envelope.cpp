@@ -1,6 +1,9 @@
 #include "dialect/dialect.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <vector>
 
 using namespace dlq;
 using namespace std::string_literals;
@@ -145,6 +148,66 @@ TEST_CASE("dialect::envelope::encode")
     const auto unwrapped = dialect::unwrap_envelope(null);
     REQUIRE(unwrapped);
     CHECK_FALSE(unwrapped->has_value());
+  }
+}
+
+// The decoder reads envelopes with simdjson On-Demand and must accept exactly the JSON that
+// json::parse accepts, also in members it does not keep.
+TEST_CASE("dialect::envelope::decode accepts what json::parse accepts")
+{
+  const std::string head = R"({"error_message": "e", "input_json": "p", "x": )";
+  const std::vector<std::string> members = {
+    "tru", "nul", "fals", "01", "1.", "-", "1e", "1e400", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+    "[1 2]", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "{1:2}", "\"a\tb\"", "\"\xff\"", "\"\xc0\xaf\"", "'a'", "NaN", "-0",
+    "18446744073709551616", "-9223372036854775809", "1E+2", "[[[]]]", "{\"a\":{\"b\":[true,false,null]}}",
+    "\"\\u00e9\\n\\\"\"", "[\"\\u0000\"]", "0x10", "+1", ".5",
+  };
+  for (const auto& member : members) {
+    for (const auto& text : {head + member + "}", R"({"error_message": )" + member + R"(, "payload": 1})",
+                             R"({"error": {"message": "m", "x": )" + member + R"(}, "payload": 1})"}) {
+      CAPTURE(text);
+      const bool accepted = nlohmann::json::accept(text);
+      if (!accepted) {
+        CHECK_FALSE(dialect::decode(with_value(text)));
+      }
+      if (accepted && !text.starts_with(R"({"error_message": )" + member)) {
+        CHECK(dialect::decode(with_value(text)));
+      }
+    }
+  }
+  SUBCASE("after the object: whitespace, or a NUL byte and anything")
+  {
+    CHECK(dialect::decode(with_value(R"({"error": "x", "payload": "p"} )" "\n"s)));
+    CHECK(dialect::decode(with_value(R"({"error": "x", "payload": "p"})" "\0garbage"s)));
+    CHECK_FALSE(dialect::decode(with_value(R"({"error": "x", "payload": "p"} })"s)));
+    CHECK_FALSE(dialect::decode(with_value(R"({"error": "x", "payload": "p"}{})"s)));
+    CHECK_FALSE(dialect::decode(with_value(R"({"error": "x", "payload": "p"})" "\x01"s)));
+  }
+  SUBCASE("nesting: 1000 levels in all, not 1001")
+  {
+    const auto nested = [](size_t levels) {
+      return R"({"error_message": "e", "input_json": )" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+    };
+    CHECK(dialect::decode(with_value(nested(1000))));
+    CHECK_FALSE(dialect::decode(with_value(nested(1001))));
+  }
+  SUBCASE("long values (past the stack buffer) and escaped keys")
+  {
+    const std::string trace(5000, 't');
+    const auto context = dialect::decode(with_value(R"({"error_message": "m", "payl\u006fad": 1, "stacktrace": ")" + trace + "\"}"));
+    REQUIRE(context);
+    CHECK(context->exception.message == "m");
+    CHECK(context->exception.stacktrace == trace);
+  }
+  SUBCASE("integers: negative, unsigned beyond int64, beyond uint64")
+  {
+    auto context = dialect::decode(with_value(R"({"error": "x", "payload": 1, "partition": -1, "offset": 9223372036854775807})"s));
+    REQUIRE(context);
+    CHECK(context->original.partition == -1);
+    CHECK(context->original.offset == 9223372036854775807);
+    context = dialect::decode(with_value(R"({"error": "x", "payload": 1, "offset": 18446744073709551616, "original_offset": 4})"s));
+    REQUIRE(context);
+    CHECK(context->original.offset == 4); // a float to json::parse: not an offset
   }
 }
 
