@@ -53,6 +53,9 @@ encode(const ErrorContext& context, record::Record& record)
   }
   if (e.cause_class) {
     put::replace(record, "kafka_dlt-exception-cause-fqcn", *e.cause_class);
+  } else if (context.key_exception.cause_class) {
+    // One cause header serves both (see the key exception's decode in registry.cpp).
+    put::replace(record, "kafka_dlt-exception-cause-fqcn", *context.key_exception.cause_class);
   }
   if (e.message) {
     put::replace(record, "kafka_dlt-exception-message", *e.message);

@@ -204,7 +204,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Counter
   if (!written.value) {
     written.value.emplace();
   }
-  write_counter(*written.value, counter.value + 1, counter.encoding);
+  write_counter(*written.value, written_value(counter), counter.encoding);
   out.headers.resize(kept);
   if (counter.encoding == CounterEncoding::Text) {
     update_json_header_types(out.headers, counter.header, error != nullptr && error->dialect == "scst");
