@@ -132,6 +132,14 @@ public:
     read.join_group = !m_options.dry_run;
     read.on_revoke = [this](const std::vector<Partition>& revoked, bool lost) { on_revoke(revoked, lost); };
     read.on_assign = [this](std::vector<kafka::StartPosition>& starts) { on_assign(starts); };
+    read.before_group_wait = [this] {
+      // The group lookup that follows may wait for another member's pending transactional offsets
+      // (read_committed): no transaction of ours stays open meanwhile (RecordSource::ReadOptions).
+      if (m_source && m_options.transactional && !m_finished && m_transaction_open && m_transaction_records > 0) {
+        checkpoint();
+        m_last_commit = Clock::now();
+      }
+    };
     read.on_idle = [this] {
       if (m_source) {
         tick();
