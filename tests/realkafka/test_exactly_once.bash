@@ -140,4 +140,4 @@ expect_equal "$(java_peer committed "$BROKERS" "$group")" "$dlq 0 30000" "the gr
 # Beyond: Kafka's default offset.metadata.max.bytes (4096) is the limit, not dlqcat's 4000.
 empty=$(unique_topic meta.empty)
 expect_equal "$(java_peer commit-metadata "$BROKERS" "$empty" "$dlq" 0 5 4096)" "committed" "4096 bytes of metadata"
-expect_equal "$(java_peer commit-metadata "$BROKERS" "$empty" "$dlq" 0 5 4097)" "OffsetMetadataTooLargeException" "4097 bytes"
+expect_equal "$(java_peer commit-metadata "$BROKERS" "$empty" "$dlq" 0 5 4097)" "OffsetMetadataTooLarge" "4097 bytes (org.apache.kafka.common.errors.OffsetMetadataTooLarge)"
