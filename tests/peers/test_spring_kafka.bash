@@ -31,6 +31,7 @@ compare "$WORK/retry.jsonl" "$WORK/retry.dlqcat"
 expect_equal "$("$DLQCAT" consume-dlq -b "$BROKERS" -t "$topic-retry-100" -e -c 1 -f '%d %O %A\n')" \
   "spring-retry $topic [0] @ 0 1" "a -retry-100 record"
 expect_equal "$("$DLQCAT" consume-dlq -b "$BROKERS" -t "$topic-dlt" -e -f '%A\n' | sort -u)" "3" "the -dlt records' attempts"
+create_topic "$topic-dlt.parking-lot" 1 # replay checks its parking lot, also in a dry run
 "$DLQCAT" replay -b "$BROKERS" -t "$topic-dlt" -G "$topic-replay" -e --dry-run --explain >"$WORK/retry.plan" 2>&1 ||
   fail "replay --dry-run: $(cat "$WORK/retry.plan")"
 expect_contains "$(cat "$WORK/retry.plan")" "(attempts 3 reached --max-attempts 3)"
