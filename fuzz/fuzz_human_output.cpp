@@ -68,6 +68,22 @@ check_terminal_safe(const std::string& text, size_t lines)
   }
 }
 
+// The lines append_stacktrace writes for a trace: its lines, or the first ones and a "more" line.
+size_t
+stacktrace_lines(const std::optional<std::string>& stacktrace, const format::BlockOptions& options)
+{
+  if (!stacktrace || stacktrace->empty()) {
+    return 0;
+  }
+  size_t trace = 0;
+  for (size_t start = 0; start < stacktrace->size(); ++trace) {
+    const auto end = stacktrace->find('\n', start);
+    start = end == std::string::npos ? stacktrace->size() : end + 1;
+  }
+  const bool cut = !options.full_stacktrace && trace > options.stacktrace_lines;
+  return 1 + (cut ? options.stacktrace_lines + 1 : trace); // its title line, then the trace
+}
+
 // The lines render_block writes for this record (format/block.cpp's structure).
 size_t
 block_lines(const ErrorContext* error, const format::BlockOptions& options)
@@ -77,20 +93,17 @@ block_lines(const ErrorContext* error, const format::BlockOptions& options)
     lines += 1;
   } else {
     const auto& e = error->exception;
+    const auto& k = error->key_exception;
+    const bool key_only = &primary_exception(*error) == &k;
     lines += 2; // error, origin
+    lines += ((k.class_name || k.message) && !key_only) ? 1 : 0; // the key's error beside the value's
     lines += (e.cause_class || e.cause_message) ? 1 : 0;
     lines += (error->stage || error->connector || error->task) ? 1 : 0;
     lines += error->attempts ? 1 : 0;
     lines += error->history.empty() ? 0 : 1;
     lines += error->malformed.size();
-    if (e.stacktrace && !e.stacktrace->empty()) {
-      size_t trace = 0;
-      for (size_t start = 0; start < e.stacktrace->size(); ++trace) {
-        const auto end = e.stacktrace->find('\n', start);
-        start = end == std::string::npos ? e.stacktrace->size() : end + 1;
-      }
-      lines += 1 + (!options.full_stacktrace && trace > options.stacktrace_lines ? options.stacktrace_lines + 1 : trace);
-    }
+    lines += stacktrace_lines(e.stacktrace, options);
+    lines += stacktrace_lines(k.stacktrace, options);
   }
   return lines + 2; // headers, blank
 }
