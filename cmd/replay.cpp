@@ -110,8 +110,16 @@ explain_line(const retry::Explanation& e)
   };
   switch (e.outcome) {
   case retry::Outcome::Replay:
-    line += fmt::format("replay -> {}  ({} {} of --max-attempts {}, written as {})", target(), util::visible(e.counter->header),
-                        e.counter->value, e.max_attempts, e.counter->value + 1);
+    if (e.counter->present && e.counter->ahead != 0) {
+      // retry_topic-attempts: the header's value, and the failed deliveries it stands for.
+      line += fmt::format("replay -> {}  ({} {}: {} failed of --max-attempts {}, written as {})", target(),
+                          util::visible(e.counter->header), e.counter->value + e.counter->ahead, e.counter->value,
+                          e.max_attempts, retry::written_value(*e.counter));
+    } else {
+      line += fmt::format("replay -> {}  ({} {} of --max-attempts {}, written as {})", target(),
+                          util::visible(e.counter->header), e.counter->value, e.max_attempts,
+                          retry::written_value(*e.counter));
+    }
     break;
   case retry::Outcome::Park:
     line += fmt::format("park -> {}  ({})", target(), util::visible(e.reason));

@@ -96,6 +96,7 @@ block_lines(const ErrorContext* error, const format::BlockOptions& options)
     lines += 2; // error, origin
     lines += ((k.class_name || k.message) && !key_only) ? 1 : 0; // the key's error beside the value's
     lines += (e.cause_class || e.cause_message) ? 1 : 0;
+    lines += (k.cause_class || k.cause_message) ? 1 : 0; // the key exception's cause (Spring's one cause header)
     lines += (error->stage || error->connector || error->task) ? 1 : 0;
     lines += error->attempts ? 1 : 0;
     lines += error->history.empty() ? 0 : 1;

@@ -149,6 +149,8 @@ append_json(util::JsonWriter& out, const ErrorContext& context, ErrorJsonOptions
     if (options.stacktrace) {
       exception.field("stacktrace", context.key_exception.stacktrace);
     }
+    exception.field("cause_class", context.key_exception.cause_class);
+    exception.field("cause_message", context.key_exception.cause_message);
   }
   object.field("stage", context.stage);
   object.field("executing_class", context.executing_class);

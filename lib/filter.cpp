@@ -83,7 +83,7 @@ matches(const Filter& filter, const record::Record& record, const ErrorContext* 
       return text && RE2::PartialMatch(*text, *filter.exception);
     };
     if (!search(e.class_name) && !search(e.cause_class) && !search(e.message) && !search(e.cause_message)
-        && !search(k.class_name) && !search(k.message)) {
+        && !search(k.class_name) && !search(k.message) && !search(k.cause_class) && !search(k.cause_message)) {
       return false;
     }
   }

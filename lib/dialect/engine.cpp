@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <utility>
 
 namespace dlq::dialect {
 
@@ -256,6 +257,16 @@ struct Slot
   std::string_view text;
 };
 
+// An attempt count as failed deliveries (HeaderSpec::ahead); other numbers as they are.
+std::optional<int64_t>
+failed_deliveries(const HeaderSpec& spec, std::optional<int64_t> number) noexcept
+{
+  if (!number || spec.ahead == 0) {
+    return number;
+  }
+  return std::max<int64_t>(*number - spec.ahead, 0);
+}
+
 void
 offer(Slot& slot, const HeaderSpec& spec, const Value& value)
 {
@@ -268,7 +279,7 @@ offer(Slot& slot, const HeaderSpec& spec, const Value& value)
   // Original fields keep the FIRST occurrence (the true origin), the others the LAST.
   const bool replace = !slot.set || spec.rank < slot.rank || (spec.rank == slot.rank && !is_original(spec.field));
   if (replace) {
-    slot = {true, spec.rank, value.number, value.text ? *value.text : std::string_view()};
+    slot = {true, spec.rank, failed_deliveries(spec, value.number), value.text ? *value.text : std::string_view()};
   }
 }
 
@@ -312,6 +323,18 @@ fill(ErrorContext& context, const std::array<Slot, size_t(Field::Count)>& slots,
   set_text(context.key_exception.class_name, slot(Field::KeyExceptionClass));
   set_text(context.key_exception.message, slot(Field::KeyExceptionMessage));
   set_text(context.key_exception.stacktrace, slot(Field::KeyExceptionStacktrace));
+  context.key_exception.cause_class.reset();
+  context.key_exception.cause_message.reset();
+  // Spring writes one cause header for the value's exception and the key's alike (spring-kafka
+  // DeadLetterPublishingRecoverer.addExceptionInfoHeaders: kafka_dlt-exception-cause-fqcn, unprefixed,
+  // whether isKey or not). Beside a key exception and no trace of a value exception, the cause is
+  // the key exception's.
+  const auto& e = context.exception;
+  const auto& k = context.key_exception;
+  if (!e.class_name && !e.message && !e.stacktrace && (k.class_name || k.message || k.stacktrace)) {
+    context.key_exception.cause_class = std::exchange(context.exception.cause_class, std::nullopt);
+    context.key_exception.cause_message = std::exchange(context.exception.cause_message, std::nullopt);
+  }
   set_text(context.stage, slot(Field::Stage));
   set_text(context.executing_class, slot(Field::ExecutingClass));
   set_text(context.connector, slot(Field::Connector));
@@ -342,7 +365,7 @@ attempts_from(const record::Record& record, const std::vector<Owner>& owners)
     }
     const Value value = read_value(owner.spec, record.headers[i].value);
     if (value.number) {
-      result = static_cast<int32_t>(*value.number);
+      result = static_cast<int32_t>(*failed_deliveries(*owner.spec, value.number));
     }
   }
   return result;

@@ -66,6 +66,10 @@ struct HeaderSpec
   uint8_t rank;  // among headers filling one field, the lower rank wins; then first/last occurrence
   bool anchor;   // unique to this dialect: its position decides which dialect is current
   bool error;    // added on dead-lettering (replay strips it); false for counters that travel on
+  // Field::Attempts: the header holds the failed deliveries plus this. Spring's retry_topic-attempts
+  // holds the number of the delivery to come (2 after the first failure): 1. ErrorContext::attempts
+  // is always the failed deliveries; describe_headers shows the header's own value.
+  uint8_t ahead = 0;
 };
 
 // A header that identifies its dialect.
@@ -81,6 +85,13 @@ constexpr HeaderSpec
 shared(std::string_view name, Encoding encoding, Field field, uint8_t rank = 0)
 {
   return {name, encoding, field, rank, false, true};
+}
+
+// An attempt count that Spring's retry topics write as the number of the delivery to come.
+constexpr HeaderSpec
+next_delivery(std::string_view name, Encoding encoding)
+{
+  return {name, encoding, Field::Attempts, 0, true, true, 1};
 }
 
 // A counter that travels with the record between attempts (not stripped by replay).

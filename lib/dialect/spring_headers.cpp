@@ -18,6 +18,9 @@ encode_recoverer_headers(const ErrorContext& context, record::Record& record, co
   }
   if (e.cause_class) {
     put::replace(record, names.cause_class, *e.cause_class);
+  } else if (context.key_exception.cause_class) {
+    // One cause header serves both: the key's when the value has no exception (engine.cpp).
+    put::replace(record, names.cause_class, *context.key_exception.cause_class);
   }
   if (e.message) {
     put::replace(record, names.exception_message, *e.message);

@@ -8,7 +8,8 @@
 // (tests/peers): each hop appends the number of the delivery to come, so a record that failed 3
 // times (maxAttempts 3) reaches the -dlt with 2, 3, 4 (and one on a -retry topic after the first
 // failure carries 2); kafka_original-* are written on the first hop only, the exception headers
-// are replaced at each hop.
+// are replaced at each hop. dlqcat counts and shows the failed deliveries: the header's value
+// minus one (docs/REPLAY.md, "Counter rules"), so that 4 on a -dlt record is 3 attempts.
 
 #include "dialect/list.hpp"
 #include "dialect/spring_headers.hpp"
@@ -33,7 +34,8 @@ constexpr HeaderSpec k_headers[] = {
   own("kafka_key-exception-message", Encoding::Utf8, Field::KeyExceptionMessage),
   own("kafka_key-exception-stacktrace", Encoding::Utf8, Field::KeyExceptionStacktrace),
   own("retry_topic-original-timestamp", Encoding::BigInt, Field::OriginalTimestamp, 1),
-  own("retry_topic-attempts", Encoding::I32OrBigInt, Field::Attempts),
+  // The number of the delivery to come: ErrorContext::attempts (the failed deliveries) is one less.
+  next_delivery("retry_topic-attempts", Encoding::I32OrBigInt),
   own("retry_topic-backoff-timestamp", Encoding::BigInt, Field::None),
 };
 
@@ -55,7 +57,8 @@ encode(const ErrorContext& context, record::Record& record)
     put::add(record, "retry_topic-original-timestamp", values::encode_bigint(*o.timestamp));
   }
   if (context.attempts) {
-    put::add(record, "retry_topic-attempts", values::encode_i32(*context.attempts));
+    // Spring's form: the number of the next delivery, one more than the failed ones.
+    put::add(record, "retry_topic-attempts", values::encode_i32(*context.attempts + 1));
   }
 }
 

@@ -126,9 +126,11 @@ render_block(std::string& out, const record::Record& record, const ErrorContext*
     if (has_key && !key_only) {
       out += fmt::format("  key error: {}\n", paint(k_red, headline_of(key_exception)));
     }
-    if (exception.cause_class || exception.cause_message) {
-      out += fmt::format("  cause:   {}{}\n", visible(exception.cause_class.value_or("")),
-                         exception.cause_message ? ": " + visible(*exception.cause_message) : "");
+    for (const auto* e : {&exception, &key_exception}) {
+      if (e->cause_class || e->cause_message) {
+        out += fmt::format("  {}{}{}\n", e == &primary_exception(*error) ? "cause:   " : "key cause: ", visible(e->cause_class.value_or("")),
+                           e->cause_message ? ": " + visible(*e->cause_message) : "");
+      }
     }
     out += fmt::format("  origin:  {}\n", describe_origin(error->original));
     if (error->stage || error->connector || error->task) {

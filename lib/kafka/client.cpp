@@ -20,6 +20,37 @@ is_unknown_topic(const KafkaError& error) noexcept
   return error.code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
 }
 
+std::string
+error_string(rd_kafka_resp_err_t err)
+{
+  return rd_kafka_err2str(err);
+}
+
+std::string
+error_text(const rd_kafka_error_t& error)
+{
+  return fmt::format("{} ({})", rd_kafka_error_string(&error), rd_kafka_error_name(&error));
+}
+
+bool
+error_is_retriable(const rd_kafka_error_t& error) noexcept
+{
+  return rd_kafka_error_is_retriable(&error) != 0;
+}
+
+bool
+error_requires_abort(const rd_kafka_error_t& error) noexcept
+{
+  return rd_kafka_error_txn_requires_abort(&error) != 0;
+}
+
+void
+throw_transaction_error(const std::string& step, const rd_kafka_error_t& error)
+{
+  throw KafkaError(fmt::format("{}: {}", step, error_text(error)), rd_kafka_error_code(&error),
+                   rd_kafka_error_is_fatal(&error) != 0, rd_kafka_error_is_retriable(&error) != 0);
+}
+
 void
 Client::create(rd_kafka_type_t type, const ClientConfig& config)
 {

@@ -85,4 +85,15 @@ private:
 // Whether `error` says that the topic or partition does not exist (UNKNOWN_TOPIC_OR_PART).
 bool is_unknown_topic(const KafkaError& error) noexcept;
 
+// librdkafka's description of `err` ("Broker: Coordinator load in progress").
+std::string error_string(rd_kafka_resp_err_t err);
+
+// An rd_kafka_error_t (the transactional API's errors) as text: "description (NAME)".
+std::string error_text(const rd_kafka_error_t& error);
+// What librdkafka says of a transactional API's error (src/rdkafka.h, "Transactional producer API").
+bool error_is_retriable(const rd_kafka_error_t& error) noexcept;
+bool error_requires_abort(const rd_kafka_error_t& error) noexcept;
+// Throws KafkaError "`step`: text" with the error's code and its fatal and retriable flags.
+[[noreturn]] void throw_transaction_error(const std::string& step, const rd_kafka_error_t& error);
+
 } // namespace dlq::kafka

@@ -225,26 +225,60 @@ Consumer::committed(const std::vector<TopicPartition>& partitions, milliseconds 
   return out;
 }
 
-rd_kafka_resp_err_t
+std::string
+CommitResult::text() const
+{
+  return error_string(err);
+}
+
+CommitStatus
+classify_commit_error(rd_kafka_resp_err_t err) noexcept
+{
+  switch (err) {
+  case RD_KAFKA_RESP_ERR_NO_ERROR:
+    return CommitStatus::Committed;
+  case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+  case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+  case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+  case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+  case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+  case RD_KAFKA_RESP_ERR__TRANSPORT:
+  case RD_KAFKA_RESP_ERR__TIMED_OUT:
+  case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+  case RD_KAFKA_RESP_ERR__WAIT_COORD:
+    return CommitStatus::Retriable;
+  case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+  case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
+  case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
+  case RD_KAFKA_RESP_ERR__STATE:
+  case RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST:
+    return CommitStatus::Rebalance;
+  default:
+    return CommitStatus::Fatal;
+  }
+}
+
+CommitResult
 Consumer::try_commit(const std::vector<TopicPartition>& offsets) noexcept
 {
+  const auto result = [](rd_kafka_resp_err_t err) { return CommitResult{classify_commit_error(err), err}; };
   if (offsets.empty()) {
-    return RD_KAFKA_RESP_ERR_NO_ERROR;
+    return {};
   }
   try {
     const auto list = to_partition_list(offsets);
     const auto err = rd_kafka_commit(m_handle.get(), list.get(), 0);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return err;
+      return result(err);
     }
     for (int i = 0; i < list->cnt; ++i) {
       if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return list->elems[i].err;
+        return result(list->elems[i].err);
       }
     }
-    return RD_KAFKA_RESP_ERR_NO_ERROR;
+    return {};
   } catch (const std::bad_alloc&) {
-    return RD_KAFKA_RESP_ERR__FAIL;
+    return result(RD_KAFKA_RESP_ERR__FAIL);
   }
 }
 

@@ -26,6 +26,34 @@ struct TopicPartition
   bool operator==(const TopicPartition&) const = default;
 };
 
+// What a group commit's answer asks of the caller.
+enum class CommitStatus : uint8_t {
+  Committed,
+  // The group's coordinator is moving or loading (COORDINATOR_LOAD_IN_PROGRESS,
+  // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR), or the request timed out or lost its connection:
+  // the same commit may be sent again after a pause (a stale one is refused by generation).
+  Retriable,
+  // The group is rebalancing, or went on without this member: offer it again once the
+  // rebalance ended (the partitions may belong to another member by then).
+  Rebalance,
+  // Anything else (authorization, an offset or metadata the broker refuses, ...).
+  Fatal,
+};
+
+struct CommitResult
+{
+  CommitStatus status = CommitStatus::Committed;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+  bool committed() const noexcept { return status == CommitStatus::Committed; }
+  // librdkafka's description of the error ("Broker: Coordinator load in progress").
+  std::string text() const;
+};
+
+// The status of a commit that ended with `err` (librdkafka src/rdkafka_request.c,
+// rd_kafka_handle_OffsetCommit, and Kafka's OffsetCommit error codes).
+CommitStatus classify_commit_error(rd_kafka_resp_err_t err) noexcept;
+
 class Consumer : public Client
 {
 public:
@@ -55,9 +83,9 @@ public:
   // without joining the group: the group must have no active members.
   void commit_offsets(const std::vector<TopicPartition>& offsets);
   // Commits these offsets, each with its metadata (an empty one clears what was there), in the
-  // group this consumer is a member of (or, assigned, directly). Returns the request's error, else
-  // the first partition's error; NO_ERROR when all were committed. Never throws.
-  rd_kafka_resp_err_t try_commit(const std::vector<TopicPartition>& offsets) noexcept;
+  // group this consumer is a member of (or, assigned, directly). The result carries the request's
+  // error, else the first partition's, classified; Committed when all were. Never throws.
+  CommitResult try_commit(const std::vector<TopicPartition>& offsets) noexcept;
   // Inside a revoke: whether the partitions were lost (the group went on without this member)
   // rather than handed over; a commit for them would then be refused or overwrite another's.
   bool assignment_lost() const noexcept;

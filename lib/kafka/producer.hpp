@@ -7,6 +7,13 @@
 
 namespace dlq::kafka {
 
+// Whether librdkafka reported an error (callers outside lib/kafka name no librdkafka constant).
+constexpr bool
+failed(rd_kafka_resp_err_t err) noexcept
+{
+  return err != RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 struct DeliveryReport
 {
   uint64_t token = 0; // what the caller passed to produce()

@@ -553,6 +553,13 @@ RecordSource::rest_of_group_done()
   if (others.empty()) {
     return true;
   }
+  if (m_options.before_group_wait) {
+    const auto changes = m_ends.changes();
+    m_options.before_group_wait();
+    if (m_ends.changes() != changes) {
+      return false; // a partition was rewound: read it first
+    }
+  }
   bool progressed = false;
   std::optional<std::string> shortfall;
   try {

@@ -53,6 +53,13 @@ struct ReadOptions
   // Called inside next() when a poll waited and found nothing: the moment to write out what is
   // buffered, so that a reader following a quiet topic sees each record when it comes.
   std::function<void()> on_idle;
+  // Group mode, -e: called when this reader's partitions are done, just before it looks the
+  // group's commits up (which can take seconds: with isolation.level=read_committed librdkafka
+  // waits until no transaction holds pending offsets for them, e.g. a member killed in mid-commit,
+  // until the coordinator aborts its transaction). A transactional caller ends its open
+  // transaction here, or the cluster may abort it for transaction.timeout.ms and fence the
+  // producer. A rewind the callback makes (an aborted transaction) is read before the lookup.
+  std::function<void()> before_group_wait;
 };
 
 // Splits repeated -o values into the start spec and an optional e@ stop. Throws UsageError for

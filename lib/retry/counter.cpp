@@ -2,6 +2,7 @@
 
 #include "dialect/values.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -36,7 +37,7 @@ counted(Counter counter, std::optional<int64_t> value, CounterEncoding encoding)
   } else if (*value > std::numeric_limits<int32_t>::max()) {
     counter.problem = "out of the 32-bit range";
   } else {
-    counter.value = static_cast<int32_t>(*value);
+    counter.value = static_cast<int32_t>(std::max<int64_t>(*value - counter.ahead, 0));
   }
   return counter;
 }
@@ -71,6 +72,8 @@ read_counter(const record::Record& record, std::string_view header)
     return counter;
   }
   counter.present = true;
+  // Spring writes the number of the delivery to come (spring_retry.cpp).
+  counter.ahead = header == k_spring_retry_counter ? 1 : 0;
   if (!*found) {
     counter.problem = "a null value";
     return counter;
@@ -90,6 +93,12 @@ read_counter(const record::Record& record, std::string_view header)
   }
   counter.problem = "not decimal text, a JSON integer, a 4-byte int32 or a 1-byte BigInteger";
   return counter;
+}
+
+int32_t
+written_value(const Counter& counter) noexcept
+{
+  return counter.value + 1;
 }
 
 void

@@ -31,7 +31,11 @@ struct Counter
 {
   std::string_view header;   // the counter's header name
   bool present = false;      // the record carries it
-  int32_t value = 0;         // 0 when absent
+  // The failed deliveries it records, compared with --max-attempts / --min-attempts; 0 when absent.
+  // x-retries holds it as is; retry_topic-attempts holds the number of the delivery to come, one
+  // more (Spring writes 2 after the first failure, 4 on the -dlt after 3 attempts).
+  int32_t value = 0;
+  int32_t ahead = 0;         // the header's own value is value + ahead (when present)
   CounterEncoding encoding = CounterEncoding::Text;
   // Set when present but unreadable (negative, not a number, a null value, a size no form has);
   // `value` is then meaningless. A static string.
@@ -43,9 +47,15 @@ struct Counter
 std::string_view counter_header(const std::optional<std::string>& configured, const ErrorContext* error) noexcept;
 
 // Reads the LAST occurrence of `header` (a record dead-lettered again repeats it; Spring's
-// retry_topic-attempts accumulates per hop). Accepts decimal text, a JSON integer, a 4-byte int32
+// retry_topic-attempts accumulates per hop), as failed deliveries (Counter::value). Accepts decimal text, a JSON integer, a 4-byte int32
 // and a 1-byte BigInteger. An absent header is 0, written as Text (Int32 for retry_topic-attempts).
 Counter read_counter(const record::Record& record, std::string_view header);
+
+// What a replayed record carries: the failed deliveries so far plus one, in the header's own terms.
+// x-retries counts the replay as failed in advance (nothing else counts it); retry_topic-attempts
+// becomes the number of the delivery the replay is, which is the value read: Spring's chain adds
+// one when that delivery fails, so each failed delivery counts once.
+int32_t written_value(const Counter& counter) noexcept;
 
 // Writes `value` into `out` in `encoding`, reusing out's buffer.
 void write_counter(std::string& out, int32_t value, CounterEncoding encoding);

@@ -170,7 +170,7 @@ plan(const record::Record& dead_letter, const ErrorContext* error, const Counter
   if (!written.value) {
     written.value.emplace();
   }
-  write_counter(*written.value, counter.value + 1, counter.encoding);
+  write_counter(*written.value, written_value(counter), counter.encoding);
   out.headers.resize(kept);
   if (counter.encoding == CounterEncoding::Text) {
     // spring_json_header_types (Spring's header mapper), when present, must also type the retry

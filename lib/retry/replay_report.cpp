@@ -69,6 +69,9 @@ render_summary_line(const ReplayStats& stats, bool dry_run)
   if (stats.aborted_transactions > 0) {
     line += fmt::format(", {} transactions aborted and retried", stats.aborted_transactions);
   }
+  if (stats.commit_retries > 0) {
+    line += fmt::format(", {} commits retried", stats.commit_retries);
+  }
   for (const auto& [reason, count] : stats.skip_reasons) {
     line += fmt::format("; skipped {}: {}", count, reason);
   }
@@ -110,6 +113,7 @@ render_summary_json(const ReplayStats& stats, bool dry_run)
   number("deferred", stats.deferred);
   number("already_handled", stats.already_handled);
   number("aborted_transactions", stats.aborted_transactions);
+  number("commit_retries", stats.commit_retries);
   counts("skip_reasons", stats.skip_reasons);
   counts("by_target", stats.by_target);
   const auto partitions = partition_counts(stats);

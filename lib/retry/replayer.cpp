@@ -31,14 +31,18 @@ constexpr milliseconds k_transaction_timeout{30000};
 // On an interrupt, how long records already handed to librdkafka may still take.
 constexpr milliseconds k_interrupt_flush{10000};
 constexpr int k_max_consecutive_aborts = 5;
+// A group commit refused as retriable (the group's coordinator moving or loading its offsets) is
+// sent again after a pause that doubles from the first to the last of these ...
+constexpr milliseconds k_commit_backoff_first{100};
+constexpr milliseconds k_commit_backoff_last{2000};
+// ... for at least this long (or the group timeout, if longer) before the run gives up. A broker
+// that crashed holds its coordinator role until the controller notices (broker.session.timeout.ms,
+// 9 s by default), and the next coordinator must then load the group's offsets.
+constexpr milliseconds k_commit_retry_limit{60000};
+// Inside a revoke, the partitions' handover waits for the commit: retried this long at most.
+constexpr milliseconds k_revoke_commit_limit{10000};
 // Delivery reports are served every this many records (and at every checkpoint), not after each.
 constexpr uint64_t k_poll_every = 64;
-
-std::string
-error_text(const rd_kafka_error_t* error)
-{
-  return fmt::format("{} ({})", rd_kafka_error_string(error), rd_kafka_error_name(error));
-}
 
 void
 count(Counts& counts, std::string_view name)
@@ -68,6 +72,14 @@ public:
     read.join_group = !m_options.dry_run;
     read.on_revoke = [this](const std::vector<Partition>& revoked, bool lost) { on_revoke(revoked, lost); };
     read.on_assign = [this](std::vector<kafka::StartPosition>& starts) { on_assign(starts); };
+    read.before_group_wait = [this] {
+      // The group lookup that follows may wait for another member's pending transactional offsets
+      // (read_committed): no transaction of ours stays open meanwhile (RecordSource::ReadOptions).
+      if (m_source && m_options.transactional && !m_finished && m_transaction_open && m_transaction_records > 0) {
+        checkpoint();
+        m_last_commit = Clock::now();
+      }
+    };
     read.on_idle = [this] {
       if (m_source) {
         tick();
@@ -384,7 +396,7 @@ private:
       m_tracker.begin(source, offset);
     }
     const auto err = m_producer->produce(decision.output, token);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (kafka::failed(err)) {
       // Refused at once (too large, unknown partition): left, so a rerun meets it again. A
       // transaction cannot pass it by: stop.
       m_in_flight.take(token);
@@ -392,7 +404,7 @@ private:
       if (m_options.transactional) {
         const auto& [topic, partition] = m_tracker.partition(source);
         throw DeliveryError(
-          fmt::format("{} [{}] @ {} refused by the producer: {}", topic, partition, offset, rd_kafka_err2str(err)));
+          fmt::format("{} [{}] @ {} refused by the producer: {}", topic, partition, offset, kafka::error_string(err)));
       }
       m_tracker.finish(source, offset, false);
     }
@@ -408,7 +420,7 @@ private:
       return;
     }
     const InFlight& done = *taken;
-    if (report.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (kafka::failed(report.err)) {
       if (!m_options.transactional) {
         ++m_stats.failed; // transactional: the commit fails, and the records are produced again
         m_tracker.finish(done.source, done.offset, false);
@@ -482,13 +494,6 @@ private:
     commit_progress(false);
   }
 
-  static bool is_rebalancing(rd_kafka_resp_err_t err) noexcept
-  {
-    return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
-           || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR__STATE
-           || err == RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST;
-  }
-
   // Whether commits wait for the end of a rebalance: one was refused for it. A commit sent while
   // the group rejoins carries a generation the coordinator has just replaced, and librdkafka then
   // takes the whole assignment for lost (seen on the embedded broker, one commit a second).
@@ -500,7 +505,9 @@ private:
 
   // Commits from the tracker. A periodic commit refused for a rebalance is offered again once the
   // rebalance ended; the final one waits for that end (serving the group, and dropping records
-  // read meanwhile: uncommitted, they are read again).
+  // read meanwhile: uncommitted, they are read again). One refused as retriable (the group's
+  // coordinator moving or loading) is offered again at the next tick, the final one after a
+  // backoff; either way for a bounded time (retry_commit_later).
   void commit_progress(bool final)
   {
     // Interrupted, the end of a rebalance is awaited no longer than the in-flight records are.
@@ -520,20 +527,100 @@ private:
         continue;
       }
       const auto commits = m_tracker.take_committable();
-      const auto err = commit(commits);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const auto result = commit(commits);
+      if (result.committed()) {
+        m_commit_retry.reset();
         return;
       }
       m_tracker.untake();
-      if (!is_rebalancing(err)) {
-        kafka::throw_kafka_error(
-          "commit DLQ offsets (every record counted was delivered; a rerun acts again on the uncommitted ones)", err);
+      switch (result.status) {
+      case kafka::CommitStatus::Rebalance:
+        m_commit_retry.reset();
+        m_commits_held_at = {m_source->assignments(), Clock::now()};
+        break;
+      case kafka::CommitStatus::Retriable:
+        if (!final) {
+          note_commit_retry(result); // throws once out of patience
+          return;                    // offered again at the next tick
+        }
+        wait_commit_backoff(result);
+        break;
+      case kafka::CommitStatus::Committed:
+      case kafka::CommitStatus::Fatal:
+        throw_commit_error(result);
       }
-      m_commits_held_at = {m_source->assignments(), Clock::now()};
     }
   }
 
-  rd_kafka_resp_err_t commit(const std::vector<OffsetTracker::Commit>& commits)
+  [[noreturn]] static void throw_commit_error(const kafka::CommitResult& result, std::string_view how_long = {})
+  {
+    throw KafkaError(fmt::format("commit DLQ offsets{}: {} (every record counted was delivered; a rerun acts again on "
+                                 "the uncommitted ones)",
+                                 how_long, result.text()),
+                     result.err, false, result.status == kafka::CommitStatus::Retriable);
+  }
+
+  milliseconds commit_retry_limit() const
+  {
+    if (util::interrupt_requested()) {
+      return k_interrupt_flush;
+    }
+    return std::max(k_commit_retry_limit, m_source->group_timeout());
+  }
+
+  // A retriable commit error: remembered with its first time; throws once such errors have
+  // lasted longer than commit_retry_limit().
+  void note_commit_retry(const kafka::CommitResult& result)
+  {
+    const auto now = Clock::now();
+    if (!m_commit_retry) {
+      m_commit_retry = CommitRetry{now, k_commit_backoff_first};
+      ++m_stats.commit_retries;
+      return;
+    }
+    ++m_stats.commit_retries;
+    const auto limit = commit_retry_limit();
+    if (now - m_commit_retry->since >= limit) {
+      throw_commit_error(result, fmt::format(" (retried for {} s)", limit.count() / 1000));
+    }
+  }
+
+  // The final commit's pause before it is sent again: doubling, interruptible (the group is
+  // served meanwhile, records that come are read again by a later run), bounded.
+  void wait_commit_backoff(const kafka::CommitResult& result)
+  {
+    note_commit_retry(result);
+    const auto pause = m_commit_retry->backoff;
+    m_commit_retry->backoff = std::min(pause * 2, k_commit_backoff_last);
+    const auto until = Clock::now() + pause;
+    while (Clock::now() < until) {
+      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
+      m_source->serve_group(std::clamp(left, milliseconds(1), milliseconds(100)));
+      if (util::interrupt_requested() && Clock::now() - m_commit_retry->since >= k_interrupt_flush) {
+        throw_commit_error(result, " (interrupted while retrying)");
+      }
+    }
+  }
+
+  // Inside a revoke: the commit of the revoked partitions, retried while it is retriable, for
+  // k_revoke_commit_limit at most (the group cannot be served from its own callback: plain pauses).
+  kafka::CommitResult commit_for_handover(const std::vector<OffsetTracker::Commit>& commits)
+  {
+    const auto give_up = Clock::now() + k_revoke_commit_limit;
+    auto pause = k_commit_backoff_first;
+    while (true) {
+      const auto result = commit(commits);
+      if (result.status != kafka::CommitStatus::Retriable || Clock::now() + pause >= give_up
+          || util::interrupt_requested()) {
+        return result;
+      }
+      ++m_stats.commit_retries;
+      m_producer->poll(pause); // serves delivery reports meanwhile
+      pause = std::min(pause * 2, k_commit_backoff_last);
+    }
+  }
+
+  kafka::CommitResult commit(const std::vector<OffsetTracker::Commit>& commits)
   {
     std::vector<kafka::TopicPartition> list;
     list.reserve(commits.size());
@@ -541,13 +628,13 @@ private:
       list.emplace_back(c.partition.first, c.partition.second, c.offset, c.metadata);
       note_truncation(c);
     }
-    const auto err = m_source->consumer().try_commit(list);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const auto result = m_source->consumer().try_commit(list);
+    if (result.committed()) {
       for (const auto& c : commits) {
         m_group_commits[c.partition] = {c.offset, c.metadata};
       }
     }
-    return err;
+    return result;
   }
 
   void note_truncation(const OffsetTracker::Commit& c)
@@ -625,7 +712,7 @@ private:
       // Lost: the group went on without this member, and a commit would be refused or overwrite
       // the new owner's. Either way, what was not committed is kept aside: if the partition comes
       // back with the group's commit unchanged, this member goes on from there (on_assign).
-      const bool committed = !lost && commit(commits) == RD_KAFKA_RESP_ERR_NO_ERROR;
+      const bool committed = !lost && commit_for_handover(commits).committed();
       for (const auto& partition : revoked) {
         if (committed) {
           m_tracker.forget(partition);
@@ -660,11 +747,10 @@ private:
 
   void note_transaction_position(Slot source, int64_t offset) { m_transaction_start.try_emplace(source, offset); }
 
-  void check_transaction_step(const char* step, kafka::ErrorPtr error)
+  static void check_transaction_step(const char* step, const kafka::ErrorPtr& error)
   {
     if (error) {
-      throw KafkaError(fmt::format("{}: {}", step, error_text(error.get())), rd_kafka_error_code(error.get()),
-                       rd_kafka_error_is_fatal(error.get()) != 0, rd_kafka_error_is_retriable(error.get()) != 0);
+      kafka::throw_transaction_error(step, *error);
     }
   }
 
@@ -685,7 +771,7 @@ private:
     if (!error) {
       error = m_producer->commit_transaction(k_transaction_timeout);
       // A retriable error may be retried as is (librdkafka src/rdkafka.h, commit_transaction).
-      while (error && rd_kafka_error_is_retriable(error.get()) != 0 && !util::interrupt_requested()) {
+      while (error && kafka::error_is_retriable(*error) && !util::interrupt_requested()) {
         error = m_producer->commit_transaction(k_transaction_timeout);
       }
     }
@@ -697,15 +783,15 @@ private:
       return true;
     }
     m_tracker.untake();
-    if (rd_kafka_error_txn_requires_abort(error.get()) == 0) {
-      check_transaction_step("commit transaction", std::move(error)); // fatal: throws
+    if (!kafka::error_requires_abort(*error)) {
+      check_transaction_step("commit transaction", error); // fatal: throws
     }
     // Typically a record of the transaction was not delivered: the cluster discards them all,
     // and they are read and produced again. A record that fails every time stops the run.
     if (++m_consecutive_aborts > k_max_consecutive_aborts) {
       abort_and_rewind(nullptr);
       throw DeliveryError(fmt::format("transaction aborted {} times in a row: {}", m_consecutive_aborts,
-                                      error_text(error.get())));
+                                      kafka::error_text(*error)));
     }
     abort_and_rewind(nullptr);
     return false;
@@ -771,6 +857,13 @@ private:
   std::map<Partition, std::pair<std::optional<int64_t>, std::string>> m_group_commits;
   std::set<Partition> m_truncation_noted;
   std::set<Partition> m_dropped; // polled while rebalancing, and not noted
+  // Since when group commits have been refused as retriable, and the final commit's next pause.
+  struct CommitRetry
+  {
+    Clock::time_point since;
+    milliseconds backoff;
+  };
+  std::optional<CommitRetry> m_commit_retry;
 
   bool m_transaction_open = false;
   int m_consecutive_aborts = 0;

@@ -66,6 +66,8 @@ struct ReplayStats
   uint64_t deferred = 0; // matched, left for a later run: the commit's metadata was full
   uint64_t already_handled = 0; // an earlier run in the group handled them
   uint64_t aborted_transactions = 0;
+  // Group commits refused as retriable (the group's coordinator moving or loading) and sent again.
+  uint64_t commit_retries = 0;
   bool interrupted = false;
   Counts skip_reasons;
   // The plan, as --dry-run prints it.

@@ -350,14 +350,14 @@ TEST_CASE("kafka::Consumer commits metadata with an offset and reads it back (li
   kafka::Consumer consumer(config);
   const std::string metadata = "dlqcat1;r=9;h=2.1.3.1";
   const std::string big(retry::k_max_commit_metadata, 'x');
-  REQUIRE(consumer.try_commit({{bed.dlq, 0, 5, metadata}, {bed.dlq, 1, 3, big}}) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  REQUIRE(consumer.try_commit({{bed.dlq, 0, 5, metadata}, {bed.dlq, 1, 3, big}}).committed());
   auto committed = consumer.committed({{bed.dlq, 0}, {bed.dlq, 1}}, milliseconds(5000));
   REQUIRE(committed.size() == 2);
   CHECK(committed[0].offset == 5);
   CHECK(committed[0].metadata == metadata);
   CHECK(committed[1].metadata == big);
   // A commit without metadata clears it.
-  REQUIRE(consumer.try_commit({{bed.dlq, 0, 6}}) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  REQUIRE(consumer.try_commit({{bed.dlq, 0, 6}}).committed());
   committed = consumer.committed({{bed.dlq, 0}}, milliseconds(5000));
   CHECK(committed[0].offset == 6);
   CHECK(committed[0].metadata.empty());

@@ -26,9 +26,18 @@ peer spring SpringKafkaPeer retry-topics "$BROKERS" "$topic" 2 >"$WORK/retry.jso
 expect_contains "$(cat "$WORK/retry.err")" "attempts of payment-0: [$topic-0@0, $topic-retry-100-0@0, $topic-retry-200-0@0]"
 "$DLQCAT" consume-dlq -b "$BROKERS" -t "$topic-dlt" -e -J --stacktrace >"$WORK/retry.dlqcat"
 compare "$WORK/retry.jsonl" "$WORK/retry.dlqcat"
-# A retry topic's record: the hop so far (attempts 2: the next delivery is the second).
+# A retry topic's record: one failed delivery so far (retry_topic-attempts 2: the next delivery is
+# the second); the -dlt record's 4 is three failed deliveries, parked by the default --max-attempts 3.
 expect_equal "$("$DLQCAT" consume-dlq -b "$BROKERS" -t "$topic-retry-100" -e -c 1 -f '%d %O %A\n')" \
-  "spring-retry $topic [0] @ 0 2" "a -retry-100 record"
+  "spring-retry $topic [0] @ 0 1" "a -retry-100 record"
+expect_equal "$("$DLQCAT" consume-dlq -b "$BROKERS" -t "$topic-dlt" -e -f '%A\n' | sort -u)" "3" "the -dlt records' attempts"
+create_topic "$topic-dlt.parking-lot" 1 # replay checks its parking lot, also in a dry run
+"$DLQCAT" replay -b "$BROKERS" -t "$topic-dlt" -G "$topic-replay" -e --dry-run --explain >"$WORK/retry.plan" 2>&1 ||
+  fail "replay --dry-run: $(cat "$WORK/retry.plan")"
+expect_contains "$(cat "$WORK/retry.plan")" "(attempts 3 reached --max-attempts 3)"
+"$DLQCAT" replay -b "$BROKERS" -t "$topic-dlt" -G "$topic-replay" -e --dry-run --explain --max-attempts 4 >"$WORK/retry.plan4" 2>&1 ||
+  fail "replay --dry-run --max-attempts 4: $(cat "$WORK/retry.plan4")"
+expect_contains "$(cat "$WORK/retry.plan4")" "(retry_topic-attempts 4: 3 failed of --max-attempts 4, written as 4)"
 
 TEST "a fixed Spring listener consumes what dlqcat replays from its DLT"
 topic=$(unique_topic spring-fixed)

@@ -11,6 +11,12 @@
 //                                 bytes as text, '\xNN' for the rest, "(null)" for null,
 //                                 headers "name=value" joined by ',')
 //   committed B GROUP             the group's committed offsets, "TOPIC PARTITION OFFSET" sorted
+//   committed-metadata B GROUP    the same with each commit's metadata: "TOPIC PARTITION OFFSET
+//                                 BYTES METADATA" (BYTES: its length in UTF-8)
+//   commit-metadata B GROUP TOPIC PARTITION OFFSET BYTES
+//                                 commits OFFSET with BYTES bytes of metadata ('x') for an empty
+//                                 group (AlterConsumerGroupOffsets); prints "committed" or the
+//                                 refusal's exception class
 //   offsets-for-times B TOPIC MS  per partition, the first offset with a timestamp >= MS, or the
 //                                 end offset when none: "PARTITION OFFSET"
 //   produce B TOPIC               stdin lines "PARTITION TIMESTAMP KEY VALUE" (tab-separated;
@@ -62,6 +68,9 @@ public final class Peer {
       case "alter-configs" -> alterConfigs(bootstrap, args);
       case "dump" -> dump(bootstrap, args[2], args.length > 3 ? args[3] : "read_uncommitted");
       case "committed" -> committed(bootstrap, args[2]);
+      case "committed-metadata" -> committedMetadata(bootstrap, args[2]);
+      case "commit-metadata" -> commitMetadata(bootstrap, args[2], args[3], Integer.parseInt(args[4]),
+          Long.parseLong(args[5]), Integer.parseInt(args[6]));
       case "offsets-for-times" -> offsetsForTimes(bootstrap, args[2], Long.parseLong(args[3]));
       case "produce" -> produce(bootstrap, args[2]);
       case "delete-group" -> deleteGroup(bootstrap, args[2]);
@@ -70,7 +79,7 @@ public final class Peer {
   }
 
   private static void usage() {
-    System.err.println("usage: Peer create-topic|describe-configs|alter-configs|dump|committed|"
+    System.err.println("usage: Peer create-topic|describe-configs|alter-configs|dump|committed|committed-metadata|commit-metadata|"
         + "offsets-for-times|produce|delete-group BOOTSTRAP ... (see Peer.java)");
     System.exit(2);
   }
@@ -224,6 +233,30 @@ public final class Peer {
               .map(e -> e.getKey().topic() + " " + e.getKey().partition() + " " + e.getValue().offset())
               .collect(Collectors.toList()))
           .forEach(System.out::println);
+    }
+  }
+
+  private static void committedMetadata(String bootstrap, String group) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      new TreeSet<>(offsets.entrySet().stream()
+              .filter(e -> e.getValue() != null)
+              .map(e -> e.getKey().topic() + " " + e.getKey().partition() + " " + e.getValue().offset() + " "
+                  + e.getValue().metadata().getBytes(StandardCharsets.UTF_8).length + " " + e.getValue().metadata())
+              .collect(Collectors.toList()))
+          .forEach(System.out::println);
+    }
+  }
+
+  private static void commitMetadata(String bootstrap, String group, String topic, int partition, long offset,
+      int bytes) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, partition),
+          new OffsetAndMetadata(offset, "x".repeat(bytes)))).all().get();
+      System.out.println("committed");
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.out.println(e.getCause().getClass().getSimpleName());
     }
   }
 

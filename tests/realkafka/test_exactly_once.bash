@@ -99,3 +99,45 @@ sort "$WORK/replayed" "$WORK/parked" | uniq -d >"$WORK/duplicated"
 echo "$(wc -l <"$WORK/duplicated") keys written twice (at least once by a killed run)"
 expect_equal "$(comm -23 "$WORK/duplicated" <(sort -u "$WORK/written-by-killed"))" "" \
   "duplicated keys that no killed run had written"
+
+TEST "commit metadata: dlqcat's up to 4,000 bytes pass Kafka's offset.metadata.max.bytes (4096); Kafka refuses more"
+# 30000 dead letters on one partition, alternating between original topics fa and fb. A run for fa
+# replays fa's records and commits offset 1 (fb's first record, left) with the records it handled
+# past it in the commit's metadata, until that holds 4,000 bytes; the fa records past that bound
+# are deferred (exit 1). Runs for fb, then without filters, pass over what the metadata names:
+# every record is replayed exactly once, which proves Kafka kept the metadata as dlqcat wrote it.
+dlq=$(unique_topic meta.dlq)
+fa=$(unique_topic fa)
+fb=$(unique_topic fb)
+group=$(unique_topic meta.g)
+create_topic "$dlq" 1
+create_topic "$fa" 1
+create_topic "$fb" 1
+create_topic "$dlq.parking-lot" 1
+awk -v fa="$fa" -v fb="$fb" 'BEGIN { for (i = 0; i < 30000; i++)
+  printf "{\"key\":\"k%d\",\"value\":\"v\",\"headers\":[{\"name\":\"x-original-topic\",\"value\":\"%s\"},{\"name\":\"x-exception-message\",\"value\":\"boom\"}]}\n", i, (i % 2 ? fb : fa) }' |
+  "$DLQCAT" produce -q -b "$BROKERS" -t "$dlq" --json
+code=0
+"$DLQCAT" replay -b "$BROKERS" -t "$dlq" -G "$group" -e --original-topic "$fa" 2>"$WORK/meta1.err" || code=$?
+cat "$WORK/meta1.err"
+expect_equal "$code" 1 "the fa run's exit code (records deferred)"
+expect_contains "$(cat "$WORK/meta1.err")" "left for a later run"
+committed=$(java_peer committed-metadata "$BROKERS" "$group")
+read -r _ _ offset bytes metadata <<<"$committed"
+echo "committed offset $offset with $bytes bytes of metadata: ${metadata:0:40}..."
+expect_equal "$offset" 1 "the committed offset (fb's first record)"
+[[ $metadata == dlqcat1\;* ]] || fail "metadata not dlqcat's: ${metadata:0:80}"
+[ "$bytes" -gt 3000 ] && [ "$bytes" -le 4000 ] || fail "$bytes bytes of metadata (expected near, at most, 4000)"
+"$DLQCAT" replay -b "$BROKERS" -t "$dlq" -G "$group" -e --original-topic "$fb" 2>"$WORK/meta2.err" ||
+  fail "the fb run: $(cat "$WORK/meta2.err")"
+"$DLQCAT" replay -b "$BROKERS" -t "$dlq" -G "$group" -e 2>"$WORK/meta3.err" || fail "the last run: $(cat "$WORK/meta3.err")"
+cat "$WORK/meta2.err" "$WORK/meta3.err"
+java_peer dump "$BROKERS" "$fa" | cut -f4 | sort >"$WORK/fa"
+java_peer dump "$BROKERS" "$fb" | cut -f4 | sort >"$WORK/fb"
+expect_equal "$(sort "$WORK/fa" "$WORK/fb" | uniq -d | head -3)" "" "records replayed twice"
+expect_equal "$(cat "$WORK/fa" "$WORK/fb" | wc -l)" 30000 "records replayed"
+expect_equal "$(java_peer committed "$BROKERS" "$group")" "$dlq 0 30000" "the group's commit at the end"
+# Beyond: Kafka's default offset.metadata.max.bytes (4096) is the limit, not dlqcat's 4000.
+empty=$(unique_topic meta.empty)
+expect_equal "$(java_peer commit-metadata "$BROKERS" "$empty" "$dlq" 0 5 4096)" "committed" "4096 bytes of metadata"
+expect_equal "$(java_peer commit-metadata "$BROKERS" "$empty" "$dlq" 0 5 4097)" "OffsetMetadataTooLarge" "4097 bytes (org.apache.kafka.common.errors.OffsetMetadataTooLarge)"

@@ -1,4 +1,6 @@
 #include "dialect/dialect.hpp"
+#include "format/block.hpp"
+#include "format/format.hpp"
 
 #include <doctest/doctest.h>
 
@@ -149,6 +151,67 @@ TEST_CASE("dialect::spring::decode keeps the key's exception apart from the valu
           != std::string::npos);
   }
   SUBCASE("encode writes it back")
+  {
+    record::Record written;
+    dialect::encode("spring", *context, written);
+    CHECK(dialect::decode(written)->key_exception == context->key_exception);
+  }
+}
+
+TEST_CASE("dialect::spring::decode a key deserialization failure as Spring writes it: the cause header is the key's")
+{
+  // The header set spring-kafka 4.0.6 wrote for a key its ErrorHandlingDeserializer refused
+  // (tests/fixtures/peers/spring-kafka-dlpr-key-deser.json): kafka_dlt-key-exception-*, and the
+  // unprefixed kafka_dlt-exception-cause-fqcn, which DeadLetterPublishingRecoverer writes for the
+  // key's exception as for the value's.
+  const std::string deser = "org.springframework.kafka.support.serializer.DeserializationException";
+  record::Record record;
+  record.key = "abc"s;
+  record.value = R"({"amount":3})"s;
+  record.headers = {
+    {"kafka_dlt-key-exception-fqcn", deser},
+    {"kafka_dlt-exception-cause-fqcn", deser},
+    {"kafka_dlt-key-exception-message", "failed to deserialize"s},
+    {"kafka_dlt-key-exception-stacktrace", deser + ": failed to deserialize\n\tat x.y(Z.java:1)\n"},
+    {"kafka_dlt-original-topic", "orders"s},
+    {"kafka_dlt-original-partition", std::string("\0\0\0\1", 4)},
+    {"kafka_dlt-original-offset", std::string("\0\0\0\0\0\0\0\1", 8)},
+  };
+  const auto context = dialect::decode(record);
+  REQUIRE(context);
+  CHECK(context->dialect == "spring");
+  CHECK(context->key_exception.class_name == deser);
+  CHECK(context->key_exception.message == "failed to deserialize");
+  CHECK(context->key_exception.cause_class == deser);
+  CHECK(context->exception == ExceptionInfo{});
+  CHECK(&primary_exception(*context) == &context->key_exception);
+  CHECK(context->original.partition == 1);
+  CHECK(context->original.offset == 1);
+
+  std::string json;
+  append_json(json, *context);
+  CHECK(json.find(R"("exception")") == std::string::npos);
+  CHECK(json.find(R"("cause_class":")" + deser + "\"") != std::string::npos);
+
+  std::string line;
+  format::render(line, format::compile("%E|%M|%d"), record, &*context);
+  CHECK(line == deser + "|failed to deserialize|spring");
+
+  std::string block;
+  format::render_block(block, record, &*context, {});
+  CHECK(block.find("  error:   key: " + deser + ": failed to deserialize (spring)\n") != std::string::npos);
+  CHECK(block.find("  cause:   " + deser + "\n") != std::string::npos);
+  CHECK(block.find("(exception class not given)") == std::string::npos);
+
+  SUBCASE("beside a value exception, the cause stays the value's")
+  {
+    record.headers.push_back({"kafka_dlt-exception-fqcn", "value.Exception"s});
+    const auto both = dialect::decode(record);
+    REQUIRE(both);
+    CHECK(both->exception.cause_class == deser);
+    CHECK_FALSE(both->key_exception.cause_class);
+  }
+  SUBCASE("encode writes the key's cause back under the one cause header")
   {
     record::Record written;
     dialect::encode("spring", *context, written);

@@ -7,8 +7,9 @@ using namespace std::string_literals;
 
 namespace {
 
-// A record that went orders -> orders-retry-0 -> orders-retry-1 -> orders-dlt (2.9.6+: the retry
-// headers accumulate, one set per hop).
+// A record that went orders -> orders-retry-0 -> orders-retry-1 (2.9.6+: the retry headers
+// accumulate, one set per hop; each hop's retry_topic-attempts is the number of the delivery to
+// come, as spring-kafka 4.0.6 wrote them in tests/peers: 2, then 3).
 record::Record retry_record()
 {
   record::Record record;
@@ -24,10 +25,10 @@ record::Record retry_record()
     {"kafka_original-timestamp-type", "CreateTime"s},
     {"kafka_dlt-original-consumer-group", "orders-group"s},
     {"retry_topic-original-timestamp", "\x01\x8B\xCF\xE5\x68\x00"s},
-    {"retry_topic-attempts", "\0\0\0\x01"s},
+    {"retry_topic-attempts", "\0\0\0\x02"s},
     {"retry_topic-backoff-timestamp", "\x01\x8B\xCF\xE5\x6B\xE8"s},
     {"retry_topic-original-timestamp", "\x01\x8B\xCF\xE5\x68\x00"s},
-    {"retry_topic-attempts", "\0\0\0\x02"s},
+    {"retry_topic-attempts", "\0\0\0\x03"s},
     {"retry_topic-backoff-timestamp", "\x01\x8B\xCF\xE5\x73\xB8"s},
   };
   return record;
@@ -51,7 +52,8 @@ TEST_CASE("dialect::spring-retry::decode")
   CHECK(context->exception.class_name == "org.springframework.kafka.listener.ListenerExecutionFailedException");
   CHECK(context->exception.cause_class == "java.lang.IllegalStateException");
   CHECK(context->exception.message == "Listener failed; boom");
-  CHECK(context->attempts == 2); // the last hop's count
+  // The last hop's header says the next delivery is the third: two failed.
+  CHECK(context->attempts == 2);
   CHECK(context->history.empty());
   CHECK(context->malformed.empty());
 }
@@ -71,13 +73,22 @@ TEST_CASE("dialect::spring-retry::attempts")
   record::Record record;
   SUBCASE("i32")
   {
-    record.headers = {{"retry_topic-attempts", "\0\0\0\x03"s}};
+    // Spring's 4 on a -dlt record after maxAttempts 3: three failed deliveries.
+    record.headers = {{"retry_topic-attempts", "\0\0\0\x04"s}};
     CHECK(dialect::attempts(record) == 3);
+    CHECK(dialect::describe_headers(record)[0].display == "4"); // the header's own value
+  }
+  SUBCASE("1, the first delivery to come, is no failure yet; 0 is none either")
+  {
+    record.headers = {{"retry_topic-attempts", "\0\0\0\x01"s}};
+    CHECK(dialect::attempts(record) == 0);
+    record.headers = {{"retry_topic-attempts", "\0\0\0\x00"s}};
+    CHECK(dialect::attempts(record) == 0);
   }
   SUBCASE("legacy 1-byte BigInteger")
   {
     record.headers = {{"retry_topic-attempts", "\x02"s}};
-    CHECK(dialect::attempts(record) == 2);
+    CHECK(dialect::attempts(record) == 1);
     CHECK(dialect::describe_headers(record)[0].type == "bigint");
   }
   SUBCASE("malformed length")
@@ -105,7 +116,7 @@ TEST_CASE("dialect::spring-retry::describe_headers")
   CHECK(typed[12].type == "bigint");
   CHECK(typed[12].display == "1700000001000");
   CHECK(typed[14].type == "int32");
-  CHECK(typed[14].display == "2");
+  CHECK(typed[14].display == "3");
   CHECK(typed[16].type == "malformed");
   CHECK(typed[16].problem == "expected a 1- to 8-byte big-endian BigInteger, got 9 bytes");
 }
@@ -127,7 +138,8 @@ TEST_CASE("dialect::spring-retry::encode")
   CHECK(record.headers[0] == record::Header{"kafka_exception-fqcn", "java.lang.IllegalStateException"s});
   CHECK(record.headers[3] == record::Header{"kafka_original-partition", "\0\0\0\x02"s});
   CHECK(record.headers[7] == record::Header{"retry_topic-original-timestamp", "\x01\x8B\xCF\xE5\x68\x00"s});
-  CHECK(record.headers[8] == record::Header{"retry_topic-attempts", "\0\0\0\x03"s});
+  // Three failed deliveries: Spring's form says the next is the fourth.
+  CHECK(record.headers[8] == record::Header{"retry_topic-attempts", "\0\0\0\x04"s});
   auto expected = context;
   expected.dialect = "spring-retry";
   CHECK(dialect::decode(record) == expected);

@@ -278,6 +278,49 @@ TEST_CASE("retry::plan: Spring retry-topic records count retry_topic-attempts, a
   CHECK(d.output.last_header("x-retries") == nullptr);
 }
 
+TEST_CASE("retry::plan: retry_topic-attempts holds the next delivery's number: --max-attempts N counts N failed deliveries")
+{
+  // As spring-kafka 4.0.6 wrote it (tests/peers): maxAttempts 3, so the -dlt record carries 2, 3, 4.
+  record::Record dead;
+  dead.topic = "orders-dlt";
+  dead.value = "v";
+  dead.headers = {{"kafka_original-topic", "orders"s},
+                  {"kafka_exception-fqcn", "java.lang.IllegalStateException"s},
+                  {"retry_topic-attempts", dialect::values::encode_i32(2)},
+                  {"retry_topic-attempts", dialect::values::encode_i32(3)},
+                  {"retry_topic-attempts", dialect::values::encode_i32(4)}};
+  const auto error = dialect::decode(dead);
+  REQUIRE(error);
+  REQUIRE(error->dialect == "spring-retry");
+  CHECK(error->attempts == 3); // shown as the failed deliveries, like the replay counter
+
+  const auto counter = read_counter(dead, "retry_topic-attempts");
+  CHECK(counter.value == 3);
+  CHECK(counter.ahead == 1);
+  CHECK(counter.encoding == CounterEncoding::Int32);
+
+  auto policy = default_policy(); // --max-attempts 3: three failed deliveries, as x-retries 3
+  auto d = plan(dead, &*error, policy, 0);
+  CHECK(d.action == Action::Park);
+  CHECK(d.reason == "attempts 3 reached --max-attempts 3");
+
+  policy.max_attempts = 4;
+  d = plan(dead, &*error, policy, 0);
+  REQUIRE(d.action == Action::Replay);
+  // The replay is the fourth delivery, and says so as Spring would; if it fails, Spring's chain
+  // writes 5 (four failed), so a failed delivery is counted once.
+  CHECK(*d.output.last_header("retry_topic-attempts") == dialect::values::encode_i32(4));
+
+  // x-retries 3 is parked by --max-attempts 3 the same way.
+  record::Record counted;
+  counted.topic = "orders.dlq";
+  counted.value = "v";
+  counted.headers = {{"x-original-topic", "orders"s}, {"x-exception-message", "boom"s}, {"x-retries", "3"s}};
+  const auto counted_error = dialect::decode(counted);
+  CHECK(plan(counted, counted_error ? &*counted_error : nullptr, default_policy(), 0).reason
+        == "attempts 3 reached --max-attempts 3");
+}
+
 TEST_CASE("retry::plan skips a record whose original topic Kafka would not accept (a NUL is not cut short)")
 {
   for (const auto& topic : {"mo\0evil"s, "with space"s, std::string(250, 'a'), ".."s}) {
