@@ -117,8 +117,8 @@ TEST_CASE("kafka::RecordSource reads through a small prefetch queue without wait
   using Clock = std::chrono::steady_clock;
   auto last = Clock::now();
   // Waits for a record that librdkafka's refetch pause would explain: a missed wake stalls the
-  // reader until the fetcher looks again (up to a second, about half of one on average), a
-  // woken fetcher answers in milliseconds. Not a bound on one wait (a loaded machine under ASan
+  // reader until the fetcher looks again (up to a second later), a woken fetcher answers in
+  // milliseconds. Not a bound on one wait (a loaded machine under ASan
   // may stall a thread now and then), but the count of stalls against the 39 refetches: without
   // the wake, most of them stall.
   constexpr auto k_stall = milliseconds(500);
