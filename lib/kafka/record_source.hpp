@@ -146,6 +146,8 @@ public:
   // -e: records still to read in this reader's partitions (progress and ETA); std::nullopt
   // without -e.
   std::optional<uint64_t> remaining() const;
+  // -e: whether this reader is done with the partition (read to its end offset, or started there).
+  bool done_with(std::string_view topic, int32_t partition) const { return m_ends.is_done(topic, partition); }
   // Group mode: how many rebalances ended with an assignment (possibly of nothing new) so far.
   uint64_t assignments() const noexcept { return m_assignments; }
   // Group mode: how long a rebalance may take, and how long -e waits for the rest of the group to

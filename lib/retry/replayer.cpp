@@ -5,9 +5,11 @@
 #include "kafka/producer.hpp"
 #include "retry/commit_metadata.hpp"
 #include "retry/counter.hpp"
+#include "retry/group_commits.hpp"
 #include "retry/in_flight_window.hpp"
 #include "retry/offset_tracker.hpp"
 #include "retry/token_bucket.hpp"
+#include "retry/transaction.hpp"
 #include "util/interrupt.hpp"
 #include "util/time.hpp"
 
@@ -27,20 +29,6 @@ using Slot = OffsetTracker::Slot;
 namespace {
 
 constexpr milliseconds k_commit_interval{1000};
-constexpr milliseconds k_transaction_timeout{30000};
-// On an interrupt, how long records already handed to librdkafka may still take.
-constexpr milliseconds k_interrupt_flush{10000};
-constexpr int k_max_consecutive_aborts = 5;
-// A group commit refused as retriable (the group's coordinator moving or loading its offsets) is
-// sent again after a pause that doubles from the first to the last of these ...
-constexpr milliseconds k_commit_backoff_first{100};
-constexpr milliseconds k_commit_backoff_last{2000};
-// ... for at least this long (or the group timeout, if longer) before the run gives up. A broker
-// that crashed holds its coordinator role until the controller notices (broker.session.timeout.ms,
-// 9 s by default), and the next coordinator must then load the group's offsets.
-constexpr milliseconds k_commit_retry_limit{60000};
-// Inside a revoke, the partitions' handover waits for the commit: retried this long at most.
-constexpr milliseconds k_revoke_commit_limit{10000};
 // Delivery reports are served every this many records (and at every checkpoint), not after each.
 constexpr uint64_t k_poll_every = 64;
 
@@ -75,7 +63,7 @@ public:
     read.before_group_wait = [this] {
       // The group lookup that follows may wait for another member's pending transactional offsets
       // (read_committed): no transaction of ours stays open meanwhile (RecordSource::ReadOptions).
-      if (m_source && m_options.transactional && !m_finished && m_transaction_open && m_transaction_records > 0) {
+      if (m_source && m_transaction && !m_finished && m_transaction->open() && m_transaction->records() > 0) {
         checkpoint();
         m_last_commit = Clock::now();
       }
@@ -120,8 +108,9 @@ public:
       m_producer = std::make_unique<kafka::Producer>(producer_config,
                                                      [this](const kafka::DeliveryReport& report) { on_delivery(report); });
       if (m_options.transactional) {
-        check_transaction_step("init transactions", m_producer->init_transactions(k_transaction_timeout));
-        begin_transaction();
+        m_transaction.emplace(*m_producer, *m_source, m_tracker, m_in_flight, m_commits, m_stats);
+        m_transaction->init();
+        m_transaction->begin();
       }
     }
   }
@@ -144,7 +133,7 @@ public:
     try {
       do {
         while (true) {
-          if (commits_held() && !m_options.transactional) {
+          if (m_commits.held(*m_source) && !m_options.transactional) {
             // The group is rebalancing: act on nothing new until it is done, so that what a
             // partition's next owner may repeat stays within the last second's work. Records
             // polled meanwhile are not noted, and are read again afterwards (reread_dropped).
@@ -168,7 +157,7 @@ public:
         m_stats.interrupted = m_source->interrupted() || util::interrupt_requested();
         // An aborted last transaction rewound the source: read those records again.
       } while (!finish(true) && !m_stats.interrupted);
-      report_handovers();
+      m_commits.report_handovers();
       if (!m_stats.interrupted && !m_options.dry_run) {
         m_stats.group_incomplete = m_source->group_incomplete();
         if (!m_stats.group_incomplete) {
@@ -220,8 +209,8 @@ private:
   {
     const auto now = Clock::now();
     // The record count bounds transactions only: without them it would commit after every
-    // record once it was reached (it is reset by begin_transaction()).
-    const bool full = m_options.transactional && m_transaction_records >= m_options.transaction_records;
+    // record once it was reached (it is reset by Transaction::begin()).
+    const bool full = m_transaction && m_transaction->records() >= m_options.transaction_records;
     if (!m_finished && (now - m_last_commit >= k_commit_interval || full || m_commit_soon)) {
       checkpoint();
       m_last_commit = Clock::now();
@@ -316,8 +305,8 @@ private:
   // A record handled (or left) without anything to wait for.
   void note(Slot source, int64_t offset, Note how)
   {
-    if (m_options.transactional) {
-      note_transaction_position(source, offset);
+    if (m_transaction) {
+      m_transaction->note_position(source, offset);
     }
     if (how == Note::Handled) {
       m_tracker.handle(source, offset);
@@ -391,7 +380,7 @@ private:
     if (m_options.transactional) {
       // Handled if its transaction commits; an aborted one rewinds the tracker too.
       note(source, offset, Note::Handled);
-      ++m_transaction_records;
+      m_transaction->count_produced();
     } else {
       m_tracker.begin(source, offset);
     }
@@ -428,8 +417,7 @@ private:
       return;
     }
     if (m_options.transactional) {
-      // Counted when the transaction commits.
-      ++(done.action == Action::Park ? m_transaction_parked : m_transaction_replayed);
+      m_transaction->count_delivered(done.action); // counted when the transaction commits
       return;
     }
     ++(done.action == Action::Park ? m_stats.parked : m_stats.replayed);
@@ -441,18 +429,18 @@ private:
     for (auto& start : starts) {
       const Slot slot = m_tracker.slot(start.topic, start.partition);
       const Partition partition{start.topic, start.partition};
-      m_transaction_start.erase(slot);
+      if (m_transaction) {
+        m_transaction->forget_position(slot);
+      }
       // A partition this member handed over (or lost) uncommitted comes back, and nobody
       // committed it meanwhile: go on from where this member was, acting on nothing twice.
-      const auto known = m_group_commits.find(partition);
-      const bool unchanged = known != m_group_commits.end() && known->second.first == start.committed
-                             && known->second.second == start.metadata;
+      const bool unchanged = m_commits.known_unchanged(partition, start.committed, start.metadata);
       if (unchanged && !m_options.transactional && m_tracker.take_back(slot)) {
         start.offset = m_tracker.next(slot);
         continue;
       }
       m_tracker.drop_aside(partition);
-      m_group_commits[partition] = {start.committed, start.metadata};
+      m_commits.set_known(partition, start.committed, start.metadata);
       if (!start.offset) {
         m_tracker.forget(partition);
         continue;
@@ -473,7 +461,7 @@ private:
     }
     // A rebalance ended: commits may go again, and the new partitions' commits say at once that
     // this run is reading them (for the -e check of the other members).
-    m_commits_held_at.reset();
+    m_commits.release();
     m_commit_soon = !starts.empty() && !m_options.transactional;
   }
 
@@ -486,164 +474,12 @@ private:
       return;
     }
     if (m_options.transactional) {
-      commit_transaction(); // aborted: the source was rewound, and the records come again
-      begin_transaction();
+      m_transaction->commit(); // aborted: the source was rewound, and the records come again
+      m_transaction->begin();
       return;
     }
     m_producer->poll(milliseconds(0));
-    commit_progress(false);
-  }
-
-  // Whether commits wait for the end of a rebalance: one was refused for it. A commit sent while
-  // the group rejoins carries a generation the coordinator has just replaced, and librdkafka then
-  // takes the whole assignment for lost (seen on the embedded broker, one commit a second).
-  bool commits_held() const noexcept
-  {
-    return m_commits_held_at && m_source->assignments() <= m_commits_held_at->first
-           && Clock::now() - m_commits_held_at->second < m_source->group_timeout();
-  }
-
-  // Commits from the tracker. A periodic commit refused for a rebalance is offered again once the
-  // rebalance ended; the final one waits for that end (serving the group, and dropping records
-  // read meanwhile: uncommitted, they are read again). One refused as retriable (the group's
-  // coordinator moving or loading) is offered again at the next tick, the final one after a
-  // backoff; either way for a bounded time (retry_commit_later).
-  void commit_progress(bool final)
-  {
-    // Interrupted, the end of a rebalance is awaited no longer than the in-flight records are.
-    const auto patience = util::interrupt_requested() ? k_interrupt_flush : m_source->group_timeout();
-    const auto deadline = Clock::now() + patience;
-    while (true) {
-      if (commits_held()) {
-        if (!final) {
-          return;
-        }
-        if (Clock::now() >= deadline) {
-          throw KafkaError(fmt::format("commit DLQ offsets: the group did not end its rebalance within {} s (every "
-                                       "record counted was delivered; a rerun acts again on the uncommitted ones)",
-                                       patience.count() / 1000));
-        }
-        m_source->serve_group(milliseconds(100)); // what comes is read again by a later run
-        continue;
-      }
-      const auto commits = m_tracker.take_committable();
-      const auto result = commit(commits);
-      if (result.committed()) {
-        m_commit_retry.reset();
-        return;
-      }
-      m_tracker.untake();
-      switch (result.status) {
-      case kafka::CommitStatus::Rebalance:
-        m_commit_retry.reset();
-        m_commits_held_at = {m_source->assignments(), Clock::now()};
-        break;
-      case kafka::CommitStatus::Retriable:
-        if (!final) {
-          note_commit_retry(result); // throws once out of patience
-          return;                    // offered again at the next tick
-        }
-        wait_commit_backoff(result);
-        break;
-      case kafka::CommitStatus::Committed:
-      case kafka::CommitStatus::Fatal:
-        throw_commit_error(result);
-      }
-    }
-  }
-
-  [[noreturn]] static void throw_commit_error(const kafka::CommitResult& result, std::string_view how_long = {})
-  {
-    throw KafkaError(fmt::format("commit DLQ offsets{}: {} (every record counted was delivered; a rerun acts again on "
-                                 "the uncommitted ones)",
-                                 how_long, result.text()),
-                     result.err, false, result.status == kafka::CommitStatus::Retriable);
-  }
-
-  milliseconds commit_retry_limit() const
-  {
-    if (util::interrupt_requested()) {
-      return k_interrupt_flush;
-    }
-    return std::max(k_commit_retry_limit, m_source->group_timeout());
-  }
-
-  // A retriable commit error: remembered with its first time; throws once such errors have
-  // lasted longer than commit_retry_limit().
-  void note_commit_retry(const kafka::CommitResult& result)
-  {
-    const auto now = Clock::now();
-    if (!m_commit_retry) {
-      m_commit_retry = CommitRetry{now, k_commit_backoff_first};
-      ++m_stats.commit_retries;
-      return;
-    }
-    ++m_stats.commit_retries;
-    const auto limit = commit_retry_limit();
-    if (now - m_commit_retry->since >= limit) {
-      throw_commit_error(result, fmt::format(" (retried for {} s)", limit.count() / 1000));
-    }
-  }
-
-  // The final commit's pause before it is sent again: doubling, interruptible (the group is
-  // served meanwhile, records that come are read again by a later run), bounded.
-  void wait_commit_backoff(const kafka::CommitResult& result)
-  {
-    note_commit_retry(result);
-    const auto pause = m_commit_retry->backoff;
-    m_commit_retry->backoff = std::min(pause * 2, k_commit_backoff_last);
-    const auto until = Clock::now() + pause;
-    while (Clock::now() < until) {
-      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
-      m_source->serve_group(std::clamp(left, milliseconds(1), milliseconds(100)));
-      if (util::interrupt_requested() && Clock::now() - m_commit_retry->since >= k_interrupt_flush) {
-        throw_commit_error(result, " (interrupted while retrying)");
-      }
-    }
-  }
-
-  // Inside a revoke: the commit of the revoked partitions, retried while it is retriable, for
-  // k_revoke_commit_limit at most (the group cannot be served from its own callback: plain pauses).
-  kafka::CommitResult commit_for_handover(const std::vector<OffsetTracker::Commit>& commits)
-  {
-    const auto give_up = Clock::now() + k_revoke_commit_limit;
-    auto pause = k_commit_backoff_first;
-    while (true) {
-      const auto result = commit(commits);
-      if (result.status != kafka::CommitStatus::Retriable || Clock::now() + pause >= give_up
-          || util::interrupt_requested()) {
-        return result;
-      }
-      ++m_stats.commit_retries;
-      m_producer->poll(pause); // serves delivery reports meanwhile
-      pause = std::min(pause * 2, k_commit_backoff_last);
-    }
-  }
-
-  kafka::CommitResult commit(const std::vector<OffsetTracker::Commit>& commits)
-  {
-    std::vector<kafka::TopicPartition> list;
-    list.reserve(commits.size());
-    for (const auto& c : commits) {
-      list.emplace_back(c.partition.first, c.partition.second, c.offset, c.metadata);
-      note_truncation(c);
-    }
-    const auto result = m_source->consumer().try_commit(list);
-    if (result.committed()) {
-      for (const auto& c : commits) {
-        m_group_commits[c.partition] = {c.offset, c.metadata};
-      }
-    }
-    return result;
-  }
-
-  void note_truncation(const OffsetTracker::Commit& c)
-  {
-    if (c.truncated_at && m_truncation_noted.insert(c.partition).second) {
-      m_stats.warnings.push_back(fmt::format("{} [{}]: the records handled from offset {} on did not fit in the commit's "
-                                             "metadata; a later run may act on them again",
-                                             c.partition.first, c.partition.second, *c.truncated_at));
-    }
+    m_commits.commit_progress(*m_source, false);
   }
 
   void drain(milliseconds limit)
@@ -665,14 +501,13 @@ private:
       return true;
     }
     if (m_options.transactional) {
-      if (m_transaction_open && success) {
-        if (!commit_transaction()) {
-          begin_transaction();
+      if (m_transaction->open() && success) {
+        if (!m_transaction->commit()) {
+          m_transaction->begin();
           return false;
         }
-      } else if (m_transaction_open) {
-        m_transaction_open = false;
-        check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
+      } else if (m_transaction->open()) {
+        m_transaction->abort();
       }
       m_finished = true;
       return true;
@@ -681,7 +516,7 @@ private:
     // Wait for every delivery report (librdkafka gives up after message.timeout.ms), then
     // commit what was handled.
     drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000));
-    commit_progress(true);
+    m_commits.commit_progress(*m_source, true);
     return true;
   }
 
@@ -692,14 +527,14 @@ private:
     }
     // Finish the work on these partitions before another member takes them over.
     if (m_options.transactional) {
-      if (m_transaction_open && !lost) {
-        commit_transaction();
-        begin_transaction();
-      } else if (m_transaction_open) {
+      if (m_transaction->open() && !lost) {
+        m_transaction->commit();
+        m_transaction->begin();
+      } else if (m_transaction->open()) {
         // The group went on without us: the transaction's records are discarded, and the
         // partitions' next owner produces them again.
-        abort_and_rewind(&revoked);
-        begin_transaction();
+        m_transaction->abort_and_rewind(&revoked);
+        m_transaction->begin();
       }
     } else {
       drain(milliseconds(30000));
@@ -712,7 +547,7 @@ private:
       // Lost: the group went on without this member, and a commit would be refused or overwrite
       // the new owner's. Either way, what was not committed is kept aside: if the partition comes
       // back with the group's commit unchanged, this member goes on from there (on_assign).
-      const bool committed = !lost && commit_for_handover(commits).committed();
+      const bool committed = !lost && m_commits.commit_for_handover(*m_source, *m_producer, commits).committed();
       for (const auto& partition : revoked) {
         if (committed) {
           m_tracker.forget(partition);
@@ -725,110 +560,10 @@ private:
       if (m_options.transactional) {
         m_tracker.forget(partition);
       }
-      m_transaction_start.erase(m_tracker.slot(partition.first, partition.second));
-    }
-  }
-
-  // At the end: partitions handed over with progress that no commit recorded.
-  void report_handovers()
-  {
-    for (const auto& c : m_tracker.aside_commits()) {
-      const auto known = m_group_commits.find(c.partition);
-      if (known != m_group_commits.end() && known->second.first == c.offset && known->second.second == c.metadata) {
-        continue;
-      }
-      m_stats.warnings.push_back(fmt::format("{} [{}] went to another member before its progress was committed: the "
-                                             "records this run handled past the group's commit are acted on again",
-                                             c.partition.first, c.partition.second));
-    }
-  }
-
-  // --- transactions -------------------------------------------------------------------------
-
-  void note_transaction_position(Slot source, int64_t offset) { m_transaction_start.try_emplace(source, offset); }
-
-  static void check_transaction_step(const char* step, const kafka::ErrorPtr& error)
-  {
-    if (error) {
-      kafka::throw_transaction_error(step, *error);
-    }
-  }
-
-  void begin_transaction()
-  {
-    check_transaction_step("begin transaction", m_producer->begin_transaction());
-    m_transaction_open = true;
-    m_transaction_records = 0;
-    m_transaction_replayed = 0;
-    m_transaction_parked = 0;
-  }
-
-  // True when committed; false when it was aborted and its records will be read again.
-  bool commit_transaction()
-  {
-    m_transaction_open = false;
-    kafka::ErrorPtr error = send_offsets();
-    if (!error) {
-      error = m_producer->commit_transaction(k_transaction_timeout);
-      // A retriable error may be retried as is (librdkafka src/rdkafka.h, commit_transaction).
-      while (error && kafka::error_is_retriable(*error) && !util::interrupt_requested()) {
-        error = m_producer->commit_transaction(k_transaction_timeout);
+      if (m_transaction) {
+        m_transaction->forget_position(m_tracker.slot(partition.first, partition.second));
       }
     }
-    if (!error) {
-      m_stats.replayed += m_transaction_replayed;
-      m_stats.parked += m_transaction_parked;
-      m_transaction_start.clear();
-      m_consecutive_aborts = 0;
-      return true;
-    }
-    m_tracker.untake();
-    if (!kafka::error_requires_abort(*error)) {
-      check_transaction_step("commit transaction", error); // fatal: throws
-    }
-    // Typically a record of the transaction was not delivered: the cluster discards them all,
-    // and they are read and produced again. A record that fails every time stops the run.
-    if (++m_consecutive_aborts > k_max_consecutive_aborts) {
-      abort_and_rewind(nullptr);
-      throw DeliveryError(fmt::format("transaction aborted {} times in a row: {}", m_consecutive_aborts,
-                                      kafka::error_text(*error)));
-    }
-    abort_and_rewind(nullptr);
-    return false;
-  }
-
-  kafka::ErrorPtr send_offsets()
-  {
-    const auto commits = m_tracker.take_committable();
-    if (commits.empty()) {
-      return nullptr;
-    }
-    std::vector<kafka::TopicPartition> list;
-    for (const auto& c : commits) {
-      list.emplace_back(c.partition.first, c.partition.second, c.offset, c.metadata);
-      note_truncation(c);
-    }
-    const auto offsets = kafka::to_partition_list(list);
-    const auto group = m_source->consumer().group_metadata();
-    return m_producer->send_offsets_to_transaction(*offsets, *group, k_transaction_timeout);
-  }
-
-  // The transaction's records are discarded by the cluster; read them again from where it began
-  // (but not in `revoked` partitions, which their next owner reads).
-  void abort_and_rewind(const std::vector<Partition>* revoked)
-  {
-    check_transaction_step("abort transaction", m_producer->abort_transaction(k_transaction_timeout));
-    ++m_stats.aborted_transactions;
-    m_in_flight.clear();
-    for (const auto& [slot, offset] : m_transaction_start) {
-      const auto& partition = m_tracker.partition(slot);
-      if (revoked != nullptr && std::find(revoked->begin(), revoked->end(), partition) != revoked->end()) {
-        continue;
-      }
-      m_tracker.rewind(slot, offset);
-      m_source->rewind(partition.first, partition.second, offset);
-    }
-    m_transaction_start.clear();
   }
 
   ReplayOptions m_options;
@@ -850,27 +585,13 @@ private:
   ReplayStats m_stats;
   decltype(m_stats.by_partition)::iterator m_last_partition = m_stats.by_partition.end();
   bool m_finished = false;
-  // Set when a commit was refused for a rebalance: the number of assignments seen then, and when.
-  std::optional<std::pair<uint64_t, Clock::time_point>> m_commits_held_at;
   bool m_commit_soon = false; // a new assignment: commit at the next record
-  // The group's commit of each partition as this member last knew it (assignment, own commits).
-  std::map<Partition, std::pair<std::optional<int64_t>, std::string>> m_group_commits;
-  std::set<Partition> m_truncation_noted;
   std::set<Partition> m_dropped; // polled while rebalancing, and not noted
-  // Since when group commits have been refused as retriable, and the final commit's next pause.
-  struct CommitRetry
-  {
-    Clock::time_point since;
-    milliseconds backoff;
-  };
-  std::optional<CommitRetry> m_commit_retry;
-
-  bool m_transaction_open = false;
-  int m_consecutive_aborts = 0;
-  size_t m_transaction_records = 0;
-  uint64_t m_transaction_replayed = 0;
-  uint64_t m_transaction_parked = 0;
-  std::map<Slot, int64_t> m_transaction_start; // first offset read in this transaction
+  // Group commits after acknowledgement (retry/group_commits.hpp); declared after the tracker and
+  // the stats it uses; built before the constructor makes the source, whose callbacks use it.
+  GroupCommits m_commits{m_tracker, m_stats};
+  // --transactional (not a dry run): the transaction state machine (retry/transaction.hpp).
+  std::optional<Transaction> m_transaction;
 };
 
 Replayer::Replayer(const kafka::ClientConfig& config, ReplayOptions options)

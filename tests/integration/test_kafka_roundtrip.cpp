@@ -116,20 +116,26 @@ TEST_CASE("kafka::RecordSource reads through a small prefetch queue without wait
   kafka::RecordSource source(config, options);
   using Clock = std::chrono::steady_clock;
   auto last = Clock::now();
-  Clock::duration longest_wait{};
+  // Waits for a record that librdkafka's refetch pause would explain: a missed wake stalls the
+  // reader until the fetcher looks again (up to a second later), a woken fetcher answers in
+  // milliseconds. Not a bound on one wait (a loaded machine under ASan
+  // may stall a thread now and then), but the count of stalls against the 39 refetches: without
+  // the wake, most of them stall.
+  constexpr auto k_stall = milliseconds(500);
+  int stalls = 0;
   int read = 0;
   while (source.next() != nullptr) {
     const auto now = Clock::now();
-    if (read > 0) { // the first record waits for the connection, the offset lookup and a fetch
-      longest_wait = std::max(longest_wait, now - last);
+    if (read > 0 && now - last >= k_stall) { // the first record waits for the connection, the offset lookup and a fetch
+      ++stalls;
     }
     last = now;
     ++read;
   }
   source.close();
   CHECK(read == k_batches * k_batch);
-  // Not a speed test: a fetch takes milliseconds here, a missed wake up to a second.
-  CHECK(std::chrono::duration_cast<milliseconds>(longest_wait).count() < 400);
+  CAPTURE(stalls);
+  CHECK(stalls <= 4);
 }
 
 TEST_CASE("kafka::Consumer::watermarks of many partitions at once agree with one at a time" * doctest::test_suite("real-kafka"))
@@ -166,8 +172,8 @@ TEST_CASE("kafka::RecordSource with -e reads a sparse topic without waiting out 
   // partitions that become fetchable meanwhile wait for it. Assigned "from the beginning", each
   // partition first had its offset looked up, and a first fetch of empty ones went out before
   // the one below was ready: at least one such wait (here 5 s). Now the start offsets come from
-  // the watermarks (all fetchable at once) and empty partitions are not assigned with -e.
-  // Not a speed test: 5 s against a fetch.
+  // the watermarks (all fetchable at once) and empty partitions are not assigned with -e: the
+  // consumer's assignment shows it (no wait is measured).
   const auto topic = testing::unique_name("sparse");
   testing::shared_cluster().create_topic(topic, 16);
   produce_all({make_record(topic, 9, "only"s, "v"s)});
@@ -176,16 +182,19 @@ TEST_CASE("kafka::RecordSource with -e reads a sparse topic without waiting out 
   kafka::ReadOptions options;
   options.topics = {topic};
   options.stop_at_end = true;
-  const auto started = std::chrono::steady_clock::now();
   kafka::RecordSource source(config, options);
+  std::vector<int32_t> assigned;
+  for (const auto& partition : source.consumer().assignment()) {
+    CHECK(partition.topic == topic);
+    assigned.push_back(partition.partition);
+  }
+  CHECK(assigned == std::vector<int32_t>{9}); // the 15 empty partitions are never fetched
   std::vector<std::string> keys;
   while (const auto* record = source.next()) {
     keys.push_back(record->key.value_or("null"));
   }
-  const auto took = std::chrono::steady_clock::now() - started;
   source.close();
   CHECK(keys == std::vector<std::string>{"only"});
-  CHECK(std::chrono::duration_cast<milliseconds>(took).count() < 2500);
 }
 
 TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, on a busy topic" * doctest::test_suite("real-kafka"))
@@ -317,16 +326,24 @@ TEST_CASE("kafka::RecordSource in a group with -e ends without waiting out empty
   options.stop_at_end = true;
   kafka::RecordSource source(config, options);
   std::vector<std::string> rest;
-  auto last_record = std::chrono::steady_clock::now();
+  std::vector<int32_t> open_at_first_record; // partitions the reader still waited on then
   while (const auto* record = source.next()) {
+    if (rest.empty()) {
+      // The first record comes after the assignment: every partition that started at its end is
+      // done by then, not when its end-of-partition event comes (partitions queued behind this
+      // record in the same fetch, or held by the broker, have not sent theirs yet).
+      for (int32_t partition = 0; partition < 16; ++partition) {
+        if (partition != 5 && !source.done_with(topic, partition)) {
+          open_at_first_record.push_back(partition);
+        }
+      }
+    }
     rest.push_back(*record->value);
-    last_record = std::chrono::steady_clock::now();
   }
-  const auto ending = std::chrono::steady_clock::now() - last_record;
+  CHECK(source.done_with(topic, 5));
   source.close();
   CHECK(rest == std::vector<std::string>{"1", "2"});
-  // Not a speed test: 5 s of a held fetch against none.
-  CHECK(std::chrono::duration_cast<milliseconds>(ending).count() < 2500);
+  CHECK(open_at_first_record.empty());
 }
 
 TEST_CASE("kafka::Client fails fast when no broker answers")
@@ -336,11 +353,15 @@ TEST_CASE("kafka::Client fails fast when no broker answers")
   config.set("bootstrap.servers", doomed.bootstraps());
   rd_kafka_mock_broker_set_down(doomed.get(), 1);
   kafka::Producer producer(config);
-  const auto started = std::chrono::steady_clock::now();
-  CHECK_THROWS_WITH_AS(producer.partitions("anything", milliseconds(8000)),
-                       ("cannot reach any broker of " + doomed.bootstraps()).c_str(), KafkaError);
-  // Every broker refused the connection: no need to wait for the whole timeout.
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(6));
+  // Every broker refused the connection: the call ends on librdkafka's all-brokers-down event,
+  // not on its timeout, which would say "no answer from ... within 8000 ms" (Client::wait_for_metadata).
+  try {
+    producer.partitions("anything", milliseconds(8000));
+    FAIL("no error from an unreachable cluster");
+  } catch (const KafkaError& e) {
+    CHECK(std::string(e.what()) == "cannot reach any broker of " + doomed.bootstraps());
+    CHECK(e.code() == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
+  }
 }
 
 TEST_CASE("kafka::Client::topics lists the cluster's topics, sorted, without Kafka's internal ones")
