@@ -1,6 +1,5 @@
 #include "inventory/inventory.hpp"
 
-#include "format/block.hpp"
 #include "retry/commit_metadata.hpp"
 #include "util/json_writer.hpp"
 #include "util/visible.hpp"
