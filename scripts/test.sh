@@ -29,7 +29,7 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDLQ_SANITIZE_ADDRESS=ON -DDLQ_SANITIZE_UNDEFINED=ON
   # Leaks inside librdkafka's own threads at exit are not ours: see tests/lsan.supp for each one.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
+    LSAN_OPTIONS=suppressions="$root/tests/lsan.supp":print_suppressions=0 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j 2 -LE realkafka "$@"
 fi
 
