@@ -26,7 +26,11 @@ ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j 2 "${real_ka
 
 if [ "${SANITIZE:-1}" != 0 ]; then
   stage "ASan + UBSan build and tests"
-  BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDLQ_SANITIZE_ADDRESS=ON -DDLQ_SANITIZE_UNDEFINED=ON
+  # -O1 -g1 (line tables), as the sanitizers' documentation suggests: GCC builds the instrumented
+  # code about 1.6x faster than at -O2 -g (cmd/replay.cpp: 113 s -> 58 s), and reports keep
+  # function, file and line.
+  BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDLQ_SANITIZE_ADDRESS=ON -DDLQ_SANITIZE_UNDEFINED=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
   # Leaks inside librdkafka's own threads at exit are not ours: see tests/lsan.supp for each one.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$root/tests/lsan.supp":print_suppressions=0 \
