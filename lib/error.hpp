@@ -1,7 +1,10 @@
 #pragma once
 
-// Error categories. Each maps to one exit code in cmd/main.cpp (exit_code_for); the library
+// Error categories. Each maps to one exit code in cmd/exit_code.cpp (exit_code_for); the library
 // throws them and never exits or prints.
+
+#include "util/interrupt.hpp"
+#include "util/io_error.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -66,18 +69,11 @@ public:
   using Error::Error;
 };
 
+// Two categories are util's own types, because util throws them and depends on nothing of dlq's
+// (lib/util/io_error.hpp, lib/util/interrupt.hpp); they derive from std::runtime_error, not Error.
 // Reading or writing a file or stream failed: exit 1.
-class IoError : public Error
-{
-public:
-  using Error::Error;
-};
-
+using IoError = util::IoError;
 // SIGINT/SIGTERM arrived; the work done so far was shut down cleanly: exit 130.
-class Interrupted : public Error
-{
-public:
-  Interrupted() : Error("interrupted") {}
-};
+using Interrupted = util::Interrupted;
 
 } // namespace dlq

@@ -1,7 +1,7 @@
 #include "util/output.hpp"
 
-#include "error.hpp"
 #include "util/interrupt.hpp"
+#include "util/io_error.hpp"
 
 #include <fmt/core.h>
 
