@@ -71,6 +71,7 @@ public:
 
 // Two categories are util's own types, because util throws them and depends on nothing of dlq's
 // (lib/util/io_error.hpp, lib/util/interrupt.hpp); they derive from std::runtime_error, not Error.
+// util's bad input (util::InputError, lib/util/input_error.hpp) is UsageError's category: exit 2.
 // Reading or writing a file or stream failed: exit 1.
 using IoError = util::IoError;
 // SIGINT/SIGTERM arrived; the work done so far was shut down cleanly: exit 130.
