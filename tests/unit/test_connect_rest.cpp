@@ -2,6 +2,7 @@
 // sink 3.6.0.Final, tests/connect/test_jdbc_sink.bash), for what compact-fix reads from them.
 
 #include "connect/rest.hpp"
+#include "error.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,6 @@
-#include "error.hpp"
 #include "util/delimited_reader.hpp"
+#include "util/input_error.hpp"
+#include "util/io_error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -269,7 +270,7 @@ TEST_CASE("util::DelimitedReader")
   SUBCASE("read error")
   {
     DelimitedReader reader(-1, "\n", 1024);
-    CHECK_THROWS_WITH_AS(reader.next(), ("read failed: "s + std::strerror(EBADF)).c_str(), dlq::IoError);
+    CHECK_THROWS_WITH_AS(reader.next(), ("read failed: "s + std::strerror(EBADF)).c_str(), dlq::util::IoError);
   }
 }
 
