@@ -3,8 +3,8 @@
 // Error categories. Each maps to one exit code in cmd/exit_code.cpp (exit_code_for); the library
 // throws them and never exits or prints.
 
+#include "util/error.hpp"
 #include "util/interrupt.hpp"
-#include "util/io_error.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -70,8 +70,8 @@ public:
 };
 
 // Two categories are util's own types, because util throws them and depends on nothing of dlq's
-// (lib/util/io_error.hpp, lib/util/interrupt.hpp); they derive from std::runtime_error, not Error.
-// util's bad input (util::InputError, lib/util/input_error.hpp) is UsageError's category: exit 2.
+// (lib/util/error.hpp, lib/util/interrupt.hpp); they derive from std::runtime_error, not Error.
+// util's bad input (util::InputError, lib/util/error.hpp) is UsageError's category: exit 2.
 // Reading or writing a file or stream failed: exit 1.
 using IoError = util::IoError;
 // SIGINT/SIGTERM arrived; the work done so far was shut down cleanly: exit 130.

@@ -1,8 +1,7 @@
 #include "util/delimited_reader.hpp"
 
-#include "util/input_error.hpp"
+#include "util/error.hpp"
 #include "util/interrupt.hpp"
-#include "util/io_error.hpp"
 
 #include <fmt/core.h>
 

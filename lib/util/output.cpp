@@ -1,7 +1,7 @@
 #include "util/output.hpp"
 
+#include "util/error.hpp"
 #include "util/interrupt.hpp"
-#include "util/io_error.hpp"
 
 #include <fmt/core.h>
 

@@ -1,7 +1,7 @@
 #include "exit_code.hpp"
 
 #include "error.hpp"
-#include "util/input_error.hpp"
+#include "util/error.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,5 @@
 #include "util/delimited_reader.hpp"
-#include "util/input_error.hpp"
-#include "util/io_error.hpp"
+#include "util/error.hpp"
 
 #include <doctest/doctest.h>
 
