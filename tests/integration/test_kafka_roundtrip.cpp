@@ -45,6 +45,21 @@ produce_all(const std::vector<record::Record>& records)
   REQUIRE(producer.delivered() == records.size());
 }
 
+// A new one-partition topic of the test cluster holding `count` records without keys, whose
+// values "0", "1", ... are their offsets.
+std::string
+numbered_topic(const std::string& prefix, int count)
+{
+  const auto topic = testing::unique_name(prefix);
+  testing::test_cluster().create_topic(topic, 1);
+  std::vector<record::Record> records;
+  for (int i = 0; i < count; ++i) {
+    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
+  }
+  produce_all(records);
+  return topic;
+}
+
 std::vector<record::Record>
 read_to_end(kafka::ReadOptions options)
 {
@@ -238,13 +253,7 @@ TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, o
 
 TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end" * doctest::test_suite("real-kafka"))
 {
-  const auto topic = testing::unique_name("offsets");
-  testing::test_cluster().create_topic(topic, 1);
-  std::vector<record::Record> records;
-  for (int i = 0; i < 10; ++i) {
-    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
-  }
-  produce_all(records);
+  const auto topic = numbered_topic("offsets", 10);
   kafka::ReadOptions options;
   options.topics = {topic};
 
@@ -264,14 +273,8 @@ TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end" * doc
 
 TEST_CASE("kafka::RecordSource in a group commits only what was marked processed" * doctest::test_suite("real-kafka"))
 {
-  const auto topic = testing::unique_name("group");
+  const auto topic = numbered_topic("group", 10);
   const auto group = testing::unique_name("group");
-  testing::test_cluster().create_topic(topic, 1);
-  std::vector<record::Record> records;
-  for (int i = 0; i < 10; ++i) {
-    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
-  }
-  produce_all(records);
 
   auto config = testing::client_config();
   config.set("session.timeout.ms", "6000");
