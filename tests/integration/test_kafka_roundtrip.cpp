@@ -60,6 +60,18 @@ numbered_topic(const std::string& prefix, int count)
   return topic;
 }
 
+// Reading `topic` in `group` from its committed offsets to the end (-G GROUP -o stored -e).
+kafka::ReadOptions
+group_read(const std::string& topic, const std::string& group)
+{
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.group = group;
+  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
+  options.stop_at_end = true;
+  return options;
+}
+
 std::vector<record::Record>
 read_to_end(kafka::ReadOptions options)
 {
@@ -278,11 +290,7 @@ TEST_CASE("kafka::RecordSource in a group commits only what was marked processed
 
   auto config = testing::client_config();
   config.set("session.timeout.ms", "6000");
-  kafka::ReadOptions options;
-  options.topics = {topic};
-  options.group = group;
-  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
-  options.stop_at_end = true;
+  const auto options = group_read(topic, group);
   {
     kafka::RecordSource source(config, options);
     for (int i = 0; i < 4; ++i) {
@@ -322,11 +330,7 @@ TEST_CASE("kafka::RecordSource in a group with -e ends without waiting out empty
   // The group's commit, made without joining it: a member that had read and left would make the
   // next join wait on its leaving, which is not what this test measures.
   kafka::Consumer(config).commit_offsets({{topic, 5, 1}});
-  kafka::ReadOptions options;
-  options.topics = {topic};
-  options.group = group;
-  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
-  options.stop_at_end = true;
+  const auto options = group_read(topic, group);
   kafka::RecordSource source(config, options);
   std::vector<std::string> rest;
   std::vector<int32_t> open_at_first_record; // partitions the reader still waited on then
