@@ -1,6 +1,7 @@
 #include "exit_code.hpp"
 
 #include "error.hpp"
+#include "util/error.hpp"
 #include "util/visible.hpp"
 
 #include <algorithm>
@@ -10,7 +11,8 @@ namespace dlq::cmd {
 int
 exit_code_for(const std::exception& error) noexcept
 {
-  if (dynamic_cast<const UsageError*>(&error) != nullptr) {
+  // Bad input: dlq's UsageError, and util's own InputError (util knows nothing of dlq's types).
+  if (dynamic_cast<const UsageError*>(&error) != nullptr || dynamic_cast<const util::InputError*>(&error) != nullptr) {
     return k_exit_usage;
   }
   if (dynamic_cast<const Interrupted*>(&error) != nullptr) {

@@ -1,7 +1,10 @@
 #pragma once
 
-// Error categories. Each maps to one exit code in cmd/main.cpp (exit_code_for); the library
+// Error categories. Each maps to one exit code in cmd/exit_code.cpp (exit_code_for); the library
 // throws them and never exits or prints.
+
+#include "util/error.hpp"
+#include "util/interrupt.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -66,18 +69,12 @@ public:
   using Error::Error;
 };
 
+// Two categories are util's own types, because util throws them and depends on nothing of dlq's
+// (lib/util/error.hpp, lib/util/interrupt.hpp); they derive from std::runtime_error, not Error.
+// util's bad input (util::InputError, lib/util/error.hpp) is UsageError's category: exit 2.
 // Reading or writing a file or stream failed: exit 1.
-class IoError : public Error
-{
-public:
-  using Error::Error;
-};
-
+using IoError = util::IoError;
 // SIGINT/SIGTERM arrived; the work done so far was shut down cleanly: exit 130.
-class Interrupted : public Error
-{
-public:
-  Interrupted() : Error("interrupted") {}
-};
+using Interrupted = util::Interrupted;
 
 } // namespace dlq

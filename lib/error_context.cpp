@@ -63,6 +63,20 @@ has_any(const ExceptionInfo& e, ErrorJsonOptions options)
   return e.class_name || e.message || (e.stacktrace && options.stacktrace) || e.cause_class || e.cause_message;
 }
 
+// The value's exception and the key's, in one shape.
+void
+append_exception(util::JsonWriter& out, const ExceptionInfo& e, ErrorJsonOptions options)
+{
+  ObjectWriter exception(out);
+  exception.field("class", e.class_name);
+  exception.field("message", e.message);
+  if (options.stacktrace) {
+    exception.field("stacktrace", e.stacktrace);
+  }
+  exception.field("cause_class", e.cause_class);
+  exception.field("cause_message", e.cause_message);
+}
+
 } // namespace
 
 const ExceptionInfo&
@@ -132,25 +146,11 @@ append_json(util::JsonWriter& out, const ErrorContext& context, ErrorJsonOptions
   }
   if (has_any(context.exception, options)) {
     object.key("exception");
-    ObjectWriter exception(out);
-    exception.field("class", context.exception.class_name);
-    exception.field("message", context.exception.message);
-    if (options.stacktrace) {
-      exception.field("stacktrace", context.exception.stacktrace);
-    }
-    exception.field("cause_class", context.exception.cause_class);
-    exception.field("cause_message", context.exception.cause_message);
+    append_exception(out, context.exception, options);
   }
   if (has_any(context.key_exception, options)) {
     object.key("key_exception");
-    ObjectWriter exception(out);
-    exception.field("class", context.key_exception.class_name);
-    exception.field("message", context.key_exception.message);
-    if (options.stacktrace) {
-      exception.field("stacktrace", context.key_exception.stacktrace);
-    }
-    exception.field("cause_class", context.key_exception.cause_class);
-    exception.field("cause_message", context.key_exception.cause_message);
+    append_exception(out, context.key_exception, options);
   }
   object.field("stage", context.stage);
   object.field("executing_class", context.executing_class);

@@ -23,6 +23,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 self="$root/scripts/connect.sh"
+# shellcheck source=scripts/watchdog.bash
+source "$root/scripts/watchdog.bash"
 pom="$root/scripts/connect/pom.xml"
 java=${DLQ_KAFKA_JAVA:-java}
 cache=${DLQ_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dlqcat}
@@ -150,24 +152,6 @@ wait_ready() {
   done
 }
 
-start_watchdog() {
-  local ttl=$1
-  [ -n "$ttl" ] || return 0
-  # shellcheck disable=SC2016 # expanded by the inner bash
-  setsid bash -c 'sleep "$1"; exec "$2" stop "$3"' watchdog "$ttl" "$self" "$dir" \
-    </dev/null >/dev/null 2>&1 &
-  echo $! >"$dir/watchdog.pid"
-}
-
-stop_watchdog() {
-  local pid
-  pid=$(cat "$dir/watchdog.pid" 2>/dev/null) || return 0
-  rm -f "$dir/watchdog.pid"
-  if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "watchdog"; then
-    kill -- "-$pid" 2>/dev/null || true # its process group: the bash and its sleep
-  fi
-}
-
 cmd_start() {
   local bootstrap ttl='' fresh=false plugin_dir attempt
   dir=${1:-}
@@ -218,15 +202,15 @@ $(tail -n 30 "$dir/connect.log")"
     load "$dir"
     write_properties "$bootstrap" "$plugin_dir"
     launch
-    stop_watchdog
-    start_watchdog "$ttl"
+    stop_watchdog "$dir"
+    start_watchdog "$dir" "$ttl" "$self"
     if wait_ready; then
       echo "$url" >"$dir/url"
       echo "$url"
       note "worker up at $url (Connect cluster $GROUP, log: $dir/connect.log)"
       return 0
     fi
-    stop_watchdog
+    stop_watchdog "$dir"
     grep -q 'BindException\|Address already in use' "$dir/connect.log" && [ $attempt -lt 3 ] && continue
     break
   done
@@ -238,7 +222,7 @@ cmd_stop() {
   [ -n "${1:-}" ] || usage
   [ -f "$1/worker.env" ] || return 0 # nothing was started there: nothing to stop
   load "$(cd "$1" && pwd)"
-  stop_watchdog
+  stop_watchdog "$dir"
   local pid waited=0
   pid=$(worker_pid) || return 0
   kill -TERM "$pid" 2>/dev/null || true

@@ -25,6 +25,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 self="$root/scripts/kafka.sh"
+# shellcheck source=scripts/watchdog.bash
+source "$root/scripts/watchdog.bash"
 broker_pom="$root/scripts/kafka/pom.xml"
 java=${DLQ_KAFKA_JAVA:-java}
 
@@ -233,25 +235,6 @@ format_node() {
     die "formatting node $node failed: $(tail -n 5 "$dir/node$node/format.log")"
 }
 
-start_watchdog() {
-  local ttl=$1
-  [ -n "$ttl" ] || return 0
-  # A detached sleeper that stops the cluster when its time is up; stop ends it first.
-  # shellcheck disable=SC2016 # expanded by the inner bash
-  setsid bash -c 'sleep "$1"; exec "$2" stop "$3"' watchdog "$ttl" "$self" "$dir" \
-    </dev/null >/dev/null 2>&1 &
-  echo $! >"$dir/watchdog.pid"
-}
-
-stop_watchdog() {
-  local pid
-  pid=$(cat "$dir/watchdog.pid" 2>/dev/null) || return 0
-  rm -f "$dir/watchdog.pid"
-  if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "watchdog"; then
-    kill -- "-$pid" 2>/dev/null || true # its process group: the bash and its sleep
-  fi
-}
-
 cmd_start() {
   local nodes=1 ttl='' fresh=false
   overrides=()
@@ -333,8 +316,8 @@ cmd_start() {
     launch_node "$node"
   done
   if [ ${#to_start[@]} -gt 0 ]; then
-    stop_watchdog
-    start_watchdog "$ttl"
+    stop_watchdog "$dir"
+    start_watchdog "$dir" "$ttl" "$self"
   fi
   local -a all_nodes
   mapfile -t all_nodes < <(seq 1 "$NODES")
@@ -364,7 +347,7 @@ cmd_stop() {
   [ -n "${1:-}" ] || usage
   [ -f "$1/cluster.env" ] || return 0 # nothing was started there: nothing to stop
   load "$(cd "$1" && pwd)"
-  stop_watchdog
+  stop_watchdog "$dir"
   local node
   local -a stops=()
   for node in $(seq 1 "$NODES"); do

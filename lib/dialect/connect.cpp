@@ -107,6 +107,6 @@ finish(ErrorContext& context)
 
 } // namespace
 
-constinit const Dialect k_connect{"connect", k_headers, encode, finish, true};
+extern constinit const Dialect k_connect{"connect", k_headers, encode, finish, true};
 
 } // namespace dlq::dialect

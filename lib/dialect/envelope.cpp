@@ -393,6 +393,6 @@ unwrap_envelope(const record::Record& record, std::string* problem)
   return record::Bytes(payload.dump());
 }
 
-constinit const Dialect k_envelope{"envelope", {}, encode, nullptr};
+extern constinit const Dialect k_envelope{"envelope", {}, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -54,6 +54,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_karafka{"karafka", k_headers, encode, nullptr};
+extern constinit const Dialect k_karafka{"karafka", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

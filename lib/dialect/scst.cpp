@@ -79,6 +79,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_scst{"scst", k_headers, encode, nullptr};
+extern constinit const Dialect k_scst{"scst", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

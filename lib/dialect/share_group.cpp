@@ -44,6 +44,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_share_group{"share-group", k_headers, encode, nullptr};
+extern constinit const Dialect k_share_group{"share-group", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -77,6 +77,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_smallrye{"smallrye", k_headers, encode, nullptr};
+extern constinit const Dialect k_smallrye{"smallrye", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -57,6 +57,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_spring{"spring", k_headers, encode, nullptr};
+extern constinit const Dialect k_spring{"spring", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

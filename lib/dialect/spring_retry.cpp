@@ -64,6 +64,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_spring_retry{"spring-retry", k_headers, encode, nullptr};
+extern constinit const Dialect k_spring_retry{"spring-retry", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -64,6 +64,6 @@ finish(ErrorContext& context)
 
 } // namespace
 
-constinit const Dialect k_streams{"streams", k_headers, encode, finish};
+extern constinit const Dialect k_streams{"streams", k_headers, encode, finish};
 
 } // namespace dlq::dialect

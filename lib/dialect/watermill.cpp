@@ -30,6 +30,6 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-constinit const Dialect k_watermill{"watermill", k_headers, encode, nullptr};
+extern constinit const Dialect k_watermill{"watermill", k_headers, encode, nullptr};
 
 } // namespace dlq::dialect

@@ -1,7 +1,7 @@
 #pragma once
 
-// The admin calls compact-fix needs: a topic's configs, and setting them; and creating a topic
-// (the real-Kafka tests). librdkafka 2.0.2
+// The admin calls dlqcat makes: a topic's configs and setting them (compact-fix), creating a topic
+// (the real-Kafka tests), and every consumer group's committed offsets (ls). librdkafka 2.0.2
 // has only the non-incremental AlterConfigs, which resets every config it is not sent, so the
 // caller always sends the complete set of the topic's dynamic configs (src/rdkafka.h, "Admin API").
 

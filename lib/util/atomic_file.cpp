@@ -1,6 +1,6 @@
 #include "util/atomic_file.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 
 #include <fmt/core.h>
 

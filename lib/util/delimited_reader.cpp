@@ -1,6 +1,6 @@
 #include "util/delimited_reader.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 #include "util/interrupt.hpp"
 
 #include <fmt/core.h>
@@ -25,7 +25,7 @@ DelimitedSplitter::DelimitedSplitter(std::string delimiter, size_t max_record_si
 {
   if (m_delimiter.empty()) {
     // kcat would index before the delimiter's start; there is no sensible split either.
-    throw UsageError("delimiter must not be empty");
+    throw InputError("delimiter must not be empty");
   }
 }
 
@@ -89,7 +89,7 @@ DelimitedSplitter::finish()
 void
 DelimitedSplitter::throw_too_large() const
 {
-  throw UsageError(fmt::format("record larger than {} bytes", m_max_record_size));
+  throw InputError(fmt::format("record larger than {} bytes", m_max_record_size));
 }
 
 DelimitedReader::DelimitedReader(int fd, std::string delimiter, size_t max_record_size)

@@ -15,7 +15,7 @@ namespace dlq::util {
 class DelimitedSplitter
 {
 public:
-  // Throws UsageError `delimiter must not be empty` for an empty delimiter.
+  // Throws InputError `delimiter must not be empty` for an empty delimiter.
   DelimitedSplitter(std::string delimiter, size_t max_record_size);
 
   // Appends input.
@@ -23,7 +23,7 @@ public:
 
   // The next complete record, without its delimiter; std::nullopt until more input is fed. Empty
   // records (two delimiters in a row) are returned as empty strings: the caller decides.
-  // Throws UsageError `record larger than N bytes` once a record must exceed max_record_size.
+  // Throws InputError `record larger than N bytes` once a record must exceed max_record_size.
   std::optional<std::string> next();
 
   // At EOF: complete records first (as next()), then the trailing bytes that no delimiter ended,

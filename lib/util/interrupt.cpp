@@ -1,7 +1,5 @@
 #include "util/interrupt.hpp"
 
-#include "error.hpp"
-
 #include <algorithm>
 #include <csignal>
 #include <thread>

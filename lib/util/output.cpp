@@ -1,6 +1,6 @@
 #include "util/output.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 #include "util/interrupt.hpp"
 
 #include <fmt/core.h>

@@ -103,6 +103,12 @@ start_broker() {
   fi
   "$DLQCAT" broker -q "$@" >"$WORK/broker.out" 2>"$WORK/broker.err" &
   BROKER_PID=$!
+  await_brokers
+}
+
+# await_brokers: BROKERS (exported) from the first line the embedded broker writes to
+# $WORK/broker.out, within 10 s; the suite fails with the broker's stderr otherwise.
+await_brokers() {
   local i
   for i in $(seq 1 100); do
     if [ -s "$WORK/broker.out" ]; then
@@ -127,17 +133,7 @@ start_controlled_broker() {
   "$DLQCAT" broker -q "$@" <"$WORK/broker.in" >"$WORK/broker.out" 2>"$WORK/broker.err" &
   BROKER_PID=$!
   exec 7>"$WORK/broker.in"
-  local i
-  for i in $(seq 1 100); do
-    if [ -s "$WORK/broker.out" ]; then
-      BROKERS=$(head -n 1 "$WORK/broker.out")
-      export BROKERS
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "FAILED: broker did not start: $(cat "$WORK/broker.err")" >&2
-  exit 1
+  await_brokers
 }
 broker_command() {
   echo "$*" >&7
@@ -193,4 +189,21 @@ expect_error() {
 
 unique_topic() {
   echo "${1:-t}-$RANDOM$RANDOM"
+}
+
+# records_in TOPIC: how many records TOPIC holds, as kcat reads them (require_kcat).
+records_in() { kcat -b "$BROKERS" -C -t "$1" -e -q -f 'x\n' 2>/dev/null | wc -l; }
+# committed GROUP TOPIC: GROUP's committed offsets of TOPIC, "partition:offset " each, as
+# python3-confluent-kafka reads them (require_python_kafka).
+committed() { "$PY" "$E2E_DIR/peer.py" committed "$BROKERS" "$1" "$2" | tr '\n' ' '; }
+
+# row NAME CODE 'MESSAGE' CMD...: a TEST in which CMD exits CODE and prints exactly MESSAGE, one
+# line, on stderr; ROWS counts them (the bad-input tables check how many they ran).
+ROWS=0
+row() {
+  local name=$1 code=$2 message=$3
+  shift 3
+  TEST "$name"
+  expect_error "$code" "$message" "$@"
+  ROWS=$((ROWS + 1))
 }

@@ -7,19 +7,7 @@ require_kcat
 require_python_kafka
 start_controlled_broker --topic t:2 --topic dlq:1 --topic spring-dlt:1 --topic traces:1 --topic many:3
 
-records_in() { kcat -b "$BROKERS" -C -t "$1" -e -q -f 'x\n' 2>/dev/null | wc -l; }
-committed() { "$PY" "$E2E_DIR/peer.py" committed "$BROKERS" "$1" "$2" | tr '\n' ' '; }
-ROWS=0
-
-# row NAME CODE 'MESSAGE' CMD...: CMD exits CODE and prints exactly MESSAGE, one line, on stderr.
-row() {
-  local name=$1 code=$2 message=$3
-  shift 3
-  TEST "$name"
-  expect_error "$code" "$message" "$@"
-  ROWS=$((ROWS + 1))
-}
-# row_sh: the same for a shell pipeline given as one string.
+# row_sh: row (common.bash) for a shell pipeline given as one string.
 row_sh() {
   row "$1" "$2" "$3" sh -c "$4"
 }

@@ -9,16 +9,6 @@ require_kcat
 require_python_kafka
 start_controlled_broker --topic many:3
 
-records_in() { kcat -b "$BROKERS" -C -t "$1" -e -q -f 'x\n' 2>/dev/null | wc -l; }
-committed() { "$PY" "$E2E_DIR/peer.py" committed "$BROKERS" "$1" "$2" | tr '\n' ' '; }
-ROWS=0
-row() {
-  local name=$1 code=$2 message=$3
-  shift 3
-  TEST "$name"
-  expect_error "$code" "$message" "$@"
-  ROWS=$((ROWS + 1))
-}
 D=$DLQCAT
 B=$BROKERS
 # 2 KB records: far more than a pipe holds, so that dlqcat is still writing when its reader

@@ -21,7 +21,6 @@ hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n'; }
 # header_hex NAME < dump: the values of header NAME, hex, one a line.
 header_hex() { jq -r --arg n "$1" '.headers[] | select(.[0] == $n) | .[1]'; }
 keys_of() { dump "$1" | jq -r '.key' | while read -r k; do printf '%s' "$k" | xxd -r -p; echo; done | sort; }
-committed() { "$PY" "$E2E_DIR/peer.py" committed "$B" "$1" "$2" | tr '\n' ' '; }
 
 TEST "15.1: --retry-header is the counter replay reads: 5 of --max-attempts 3 is parked, an int32 goes back an int32"
 dlq=$(unique_topic rh.dlq)

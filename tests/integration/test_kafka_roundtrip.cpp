@@ -45,6 +45,33 @@ produce_all(const std::vector<record::Record>& records)
   REQUIRE(producer.delivered() == records.size());
 }
 
+// A new one-partition topic of the test cluster holding `count` records without keys, whose
+// values "0", "1", ... are their offsets.
+std::string
+numbered_topic(const std::string& prefix, int count)
+{
+  const auto topic = testing::unique_name(prefix);
+  testing::test_cluster().create_topic(topic, 1);
+  std::vector<record::Record> records;
+  for (int i = 0; i < count; ++i) {
+    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
+  }
+  produce_all(records);
+  return topic;
+}
+
+// Reading `topic` in `group` from its committed offsets to the end (-G GROUP -o stored -e).
+kafka::ReadOptions
+group_read(const std::string& topic, const std::string& group)
+{
+  kafka::ReadOptions options;
+  options.topics = {topic};
+  options.group = group;
+  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
+  options.stop_at_end = true;
+  return options;
+}
+
 std::vector<record::Record>
 read_to_end(kafka::ReadOptions options)
 {
@@ -238,13 +265,7 @@ TEST_CASE("kafka::RecordSource with -e stops at the end offsets seen at start, o
 
 TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end" * doctest::test_suite("real-kafka"))
 {
-  const auto topic = testing::unique_name("offsets");
-  testing::test_cluster().create_topic(topic, 1);
-  std::vector<record::Record> records;
-  for (int i = 0; i < 10; ++i) {
-    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
-  }
-  produce_all(records);
+  const auto topic = numbered_topic("offsets", 10);
   kafka::ReadOptions options;
   options.topics = {topic};
 
@@ -264,22 +285,12 @@ TEST_CASE("kafka::RecordSource start offsets: absolute, from the end, end" * doc
 
 TEST_CASE("kafka::RecordSource in a group commits only what was marked processed" * doctest::test_suite("real-kafka"))
 {
-  const auto topic = testing::unique_name("group");
+  const auto topic = numbered_topic("group", 10);
   const auto group = testing::unique_name("group");
-  testing::test_cluster().create_topic(topic, 1);
-  std::vector<record::Record> records;
-  for (int i = 0; i < 10; ++i) {
-    records.push_back(make_record(topic, 0, std::nullopt, std::to_string(i)));
-  }
-  produce_all(records);
 
   auto config = testing::client_config();
   config.set("session.timeout.ms", "6000");
-  kafka::ReadOptions options;
-  options.topics = {topic};
-  options.group = group;
-  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
-  options.stop_at_end = true;
+  const auto options = group_read(topic, group);
   {
     kafka::RecordSource source(config, options);
     for (int i = 0; i < 4; ++i) {
@@ -319,11 +330,7 @@ TEST_CASE("kafka::RecordSource in a group with -e ends without waiting out empty
   // The group's commit, made without joining it: a member that had read and left would make the
   // next join wait on its leaving, which is not what this test measures.
   kafka::Consumer(config).commit_offsets({{topic, 5, 1}});
-  kafka::ReadOptions options;
-  options.topics = {topic};
-  options.group = group;
-  options.start = {kafka::OffsetSpec::Kind::Stored, 0};
-  options.stop_at_end = true;
+  const auto options = group_read(topic, group);
   kafka::RecordSource source(config, options);
   std::vector<std::string> rest;
   std::vector<int32_t> open_at_first_record; // partitions the reader still waited on then

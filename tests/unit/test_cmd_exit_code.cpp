@@ -1,6 +1,7 @@
 #include "exit_code.hpp"
 
 #include "error.hpp"
+#include "util/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,6 +13,7 @@ TEST_SUITE_BEGIN("cmd");
 TEST_CASE("cmd::exit_code_for")
 {
   CHECK(exit_code_for(UsageError("x")) == 2);
+  CHECK(exit_code_for(util::InputError("x")) == 2); // util's bad input: the same category
   CHECK(exit_code_for(KafkaError("x")) == 1);
   CHECK(exit_code_for(DeliveryError("x")) == 1);
   CHECK(exit_code_for(DatabaseError("x")) == 1);

@@ -2,6 +2,7 @@
 // sink 3.6.0.Final, tests/connect/test_jdbc_sink.bash), for what compact-fix reads from them.
 
 #include "connect/rest.hpp"
+#include "error.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,30 @@ TEST_CASE("Connect status: a trace without a database message is summed up by it
   const auto status = connect::parse_status(
     R"({"connector":{"state":"RUNNING"},"tasks":[{"id":0,"state":"FAILED","trace":"java.lang.OutOfMemoryError: Java heap space\n\tat x"}]})");
   CHECK(connect::failure_summary(status) == "java.lang.OutOfMemoryError: Java heap space");
+}
+
+TEST_CASE("Connect status: the seed's failed sink, parsed and summarised")
+{
+  const auto status = connect::parse_status(R"({"name":"jdbc-sink","connector":{"state":"RUNNING","worker_id":"connect-1:8083"},
+    "tasks":[{"id":0,"state":"FAILED","worker_id":"connect-1:8083","trace":"org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.\n\tat x\norg.postgresql.util.PSQLException: ERROR: value too long for type character varying(10)\n"},
+             {"id":1,"state":"RUNNING","worker_id":"connect-1:8083"}],"type":"sink"})");
+  CHECK(status.name == "jdbc-sink");
+  CHECK(status.state == "RUNNING");
+  REQUIRE(status.tasks.size() == 2);
+  CHECK_FALSE(connect::is_running(status));
+  CHECK(connect::describe(status) == "RUNNING, tasks: 0 FAILED, 1 RUNNING");
+  CHECK(connect::failure_summary(status) ==
+        "org.postgresql.util.PSQLException: ERROR: value too long for type character varying(10)");
+}
+
+TEST_CASE("Connect status: running needs at least one task and all of them running")
+{
+  CHECK(connect::is_running(connect::parse_status(R"({"connector":{"state":"RUNNING"},"tasks":[{"id":0,"state":"RUNNING"}]})")));
+  CHECK_FALSE(connect::is_running(connect::parse_status(R"({"connector":{"state":"RUNNING"},"tasks":[]})")));
+  CHECK_FALSE(connect::is_running(connect::parse_status(R"({"connector":{"state":"STOPPED"},"tasks":[]})")));
+  CHECK(connect::describe(connect::parse_status(R"({"connector":{"state":"STOPPED"},"tasks":[]})")) == "STOPPED, tasks: none");
+  CHECK_THROWS_AS(connect::parse_status(R"({"error_code":404,"message":"Connector x not found"})"), ConnectError);
+  CHECK_THROWS_AS(connect::parse_status("<html>"), ConnectError);
 }
 
 TEST_SUITE_END();

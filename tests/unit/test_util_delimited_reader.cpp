@@ -1,5 +1,5 @@
-#include "error.hpp"
 #include "util/delimited_reader.hpp"
+#include "util/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -179,7 +179,7 @@ TEST_CASE("util::DelimitedSplitter max record size")
   }
   SUBCASE("a complete record over the maximum")
   {
-    CHECK_THROWS_WITH_AS(split("\n", {"123456\n"}, 5), "record larger than 5 bytes", dlq::UsageError);
+    CHECK_THROWS_WITH_AS(split("\n", {"123456\n"}, 5), "record larger than 5 bytes", dlq::util::InputError);
   }
   SUBCASE("a record still without delimiter fails as soon as it is too long")
   {
@@ -187,11 +187,11 @@ TEST_CASE("util::DelimitedSplitter max record size")
     splitter.feed("1234567"); // a delimiter could still start at "67": the record is >= 5 bytes
     CHECK_FALSE(splitter.next().has_value());
     splitter.feed("8");
-    CHECK_THROWS_WITH_AS(splitter.next(), "record larger than 5 bytes", dlq::UsageError);
+    CHECK_THROWS_WITH_AS(splitter.next(), "record larger than 5 bytes", dlq::util::InputError);
   }
   SUBCASE("trailing data over the maximum")
   {
-    CHECK_THROWS_WITH_AS(split("\n", {"ok\n123456"}, 5), "record larger than 5 bytes", dlq::UsageError);
+    CHECK_THROWS_WITH_AS(split("\n", {"ok\n123456"}, 5), "record larger than 5 bytes", dlq::util::InputError);
   }
   SUBCASE("later records are measured from their own start")
   {
@@ -201,7 +201,7 @@ TEST_CASE("util::DelimitedSplitter max record size")
 
 TEST_CASE("util::DelimitedSplitter empty delimiter")
 {
-  CHECK_THROWS_WITH_AS(DelimitedSplitter("", 10), "delimiter must not be empty", dlq::UsageError);
+  CHECK_THROWS_WITH_AS(DelimitedSplitter("", 10), "delimiter must not be empty", dlq::util::InputError);
 }
 
 TEST_CASE("util::DelimitedReader")
@@ -240,7 +240,7 @@ TEST_CASE("util::DelimitedReader")
     pipe.write_all("0123456789");
     pipe.close_write();
     DelimitedReader reader(pipe.fds[0], "\n", 4);
-    CHECK_THROWS_WITH_AS(reader.next(), "record larger than 4 bytes", dlq::UsageError);
+    CHECK_THROWS_WITH_AS(reader.next(), "record larger than 4 bytes", dlq::util::InputError);
   }
   SUBCASE("a signal that is not an interrupt does not end the read (EINTR is retried)")
   {
@@ -269,7 +269,7 @@ TEST_CASE("util::DelimitedReader")
   SUBCASE("read error")
   {
     DelimitedReader reader(-1, "\n", 1024);
-    CHECK_THROWS_WITH_AS(reader.next(), ("read failed: "s + std::strerror(EBADF)).c_str(), dlq::IoError);
+    CHECK_THROWS_WITH_AS(reader.next(), ("read failed: "s + std::strerror(EBADF)).c_str(), dlq::util::IoError);
   }
 }
 

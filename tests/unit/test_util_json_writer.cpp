@@ -15,40 +15,6 @@ using namespace std::string_literals;
 
 TEST_SUITE_BEGIN("util");
 
-TEST_CASE("util::is_valid_utf8")
-{
-  CHECK(is_valid_utf8(""));
-  CHECK(is_valid_utf8("plain ascii text, long enough for the 8-byte fast path"));
-  CHECK(is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-  CHECK_FALSE(is_valid_utf8("\xff"));
-  CHECK_FALSE(is_valid_utf8("abc\xc3"));             // truncated sequence
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));            // overlong '/'
-  CHECK_FALSE(is_valid_utf8("\xe0\x80\xaf"));        // overlong, 3 bytes
-  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));        // surrogate U+D800
-  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));    // above U+10FFFF
-  CHECK_FALSE(is_valid_utf8("12345678\xac\xed\x00\x05")); // Java serialization magic
-  CHECK(is_valid_utf8("\x00\x01"s));                 // NUL is valid UTF-8
-}
-
-TEST_CASE("util::base64")
-{
-  CHECK(base64_encode("") == "");
-  CHECK(base64_encode("f") == "Zg==");
-  CHECK(base64_encode("fo") == "Zm8=");
-  CHECK(base64_encode("foo") == "Zm9v");
-  CHECK(base64_encode("\xac\xed\x00\x05"s) == "rO0ABQ==");
-  CHECK(base64_decode("rO0ABQ==") == "\xac\xed\x00\x05"s);
-  CHECK(base64_decode("Zm9vYg==") == "foob");
-  CHECK_FALSE(base64_decode("Zm9").has_value());
-  CHECK_FALSE(base64_decode("Zm=v").has_value());
-  CHECK_FALSE(base64_decode("Zm9v\n").has_value());
-  std::string all;
-  for (int i = 0; i < 256; ++i) {
-    all.push_back(static_cast<char>(i));
-  }
-  CHECK(base64_decode(base64_encode(all)) == all);
-}
-
 TEST_CASE("util::append_json_bytes")
 {
   std::string out;
@@ -209,48 +175,6 @@ TEST_CASE("util::JsonWriter writes what the append functions do, in one growth o
     CHECK(out == expected_out);
     CHECK(out.find("{\"base64\":\"") != std::string::npos);
     CHECK(out.find("-9223372036854775808") != std::string::npos);
-  }
-}
-
-TEST_CASE("util::json_stops finds every stop byte, with SSE2 and without")
-{
-  // Every byte value at every position of a block of plain text, and a second stop after it:
-  // both implementations must give the same mask (the writer shifts its low bits away).
-  const auto first = [](unsigned bits) { return bits == 0 ? 16 : std::countr_zero(bits); };
-  for (int value = 0; value < 256; ++value) {
-    const auto c = static_cast<unsigned char>(value);
-    const bool stop = c < 0x20 || c == '"' || c == '\\';
-    const bool non_ascii = c >= 0x80;
-    for (int at = 0; at < 16; ++at) {
-      char block[16];
-      std::memset(block, 'a', sizeof(block));
-      block[at] = static_cast<char>(c);
-      if (at < 15) {
-        block[15] = '"';
-      }
-      CAPTURE(value);
-      CAPTURE(at);
-      const int plain = stop ? at : (at < 15 ? 15 : 16);
-      const int strict = stop || non_ascii ? at : (at < 15 ? 15 : 16);
-      CHECK(first(json_stops<false>(block)) == plain);
-      CHECK(first(json_stops_portable<false>(block)) == plain);
-      CHECK(first(json_stops<true>(block)) == strict);
-      CHECK(json_stops_portable<false>(block) == json_stops<false>(block));
-      CHECK(json_stops_portable<true>(block) == json_stops<true>(block));
-      CHECK(first(non_ascii_bits(block)) == (non_ascii ? at : 16));
-    }
-  }
-  // Blocks of bytes near every boundary of the tests, in every mix.
-  const unsigned char edges[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 0x7f, 0x80, 0x9f, 0xa0, 0xdf, 0xe0, 0xff};
-  uint32_t seed = 7;
-  for (int round = 0; round < 20000; ++round) {
-    char block[16];
-    for (auto& byte : block) {
-      seed = seed * 1103515245 + 12345;
-      byte = static_cast<char>(edges[(seed >> 16) % sizeof(edges)]);
-    }
-    CHECK(json_stops_portable<false>(block) == json_stops<false>(block));
-    CHECK(json_stops_portable<true>(block) == json_stops<true>(block));
   }
 }
 
