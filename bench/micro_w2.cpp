@@ -35,9 +35,10 @@ main(int argc, char** argv)
   std::string out;
   size_t bytes = 0, decoded = 0;
   dlq::ErrorContext context;
+  dlq::dialect::Decoder decoder; // as consume-dlq holds one
   for (long n = 0; n < count; ++n) {
     const auto& record = records[static_cast<size_t>(n) % records.size()];
-    const bool found = dlq::dialect::decode(record, context);
+    const bool found = decoder.decode(record, context);
     decoded += found;
     dlq::record::append_json_line(out, record, found ? &context : nullptr);
     out += '\n';

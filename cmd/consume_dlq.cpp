@@ -33,7 +33,7 @@ struct ConsumeDlqOptions
 
 // Keeps the position (not the bytes) of a record whose output is still buffered.
 void
-remember(std::vector<record::Record>& unwritten, const record::Record& record)
+remember(std::vector<record::Record>& unwritten, const record::RecordView& record)
 {
   for (auto& pending : unwritten) {
     if (pending.partition == record.partition && pending.topic == record.topic) {
@@ -77,16 +77,27 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
     unwritten.clear();
   };
   ErrorContext error; // reused: its strings keep their buffers
+  dialect::Decoder decoder;
   uint64_t printed = 0;
   try {
     while (!options.count || printed < *options.count) {
-      const auto* record = source.next();
+      // -J writes each line straight from the consumed message (a view, no copy); the formats
+      // and blocks take a Record.
+      const record::Record* owned = nullptr;
+      record::RecordView owned_view;
+      const record::RecordView* record = nullptr;
+      if (options.json) {
+        record = source.next_view();
+      } else if ((owned = source.next()) != nullptr) {
+        owned_view = *owned;
+        record = &owned_view;
+      }
       if (record == nullptr) {
         break;
       }
       // Decoding is skipped when nothing printed or filtered needs it (plain kcat-style -f).
       const bool needs_error = options.json || !tpl || tpl->uses_error_context() || !filter.empty();
-      const ErrorContext* context = needs_error && dialect::decode(*record, error) ? &error : nullptr;
+      const ErrorContext* context = needs_error && decoder.decode(*record, error) ? &error : nullptr;
       if (!matches(filter, *record, context)) {
         remember(unwritten, *record);
         continue;
@@ -96,9 +107,9 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
         record::append_json_line(buffer, *record, context, {.stacktrace = options.stacktrace});
         buffer.push_back('\n');
       } else if (tpl) {
-        format::render(buffer, *tpl, *record, context);
+        format::render(buffer, *tpl, *owned, context);
       } else {
-        format::render_block(buffer, *record, context, block);
+        format::render_block(buffer, *owned, context, block);
       }
       remember(unwritten, *record);
       if (out.maybe_flush()) {

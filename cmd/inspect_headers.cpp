@@ -35,7 +35,7 @@ struct InspectHeadersOptions
   bool fail_if_any = false;
 };
 
-// Records from JSON lines on stdin, with the same next() shape as kafka::RecordSource.
+// Records from JSON lines on stdin, with the same next() and next_view() shape as kafka::RecordSource.
 class JsonLineSource
 {
 public:
@@ -61,11 +61,21 @@ public:
     }
     return nullptr;
   }
+  const record::RecordView* next_view()
+  {
+    const record::Record* record = next();
+    if (record == nullptr) {
+      return nullptr;
+    }
+    m_view = *record;
+    return &m_view;
+  }
 
 private:
   util::DelimitedReader m_reader;
   uint64_t m_line = 0;
   record::Record m_record;
+  record::RecordView m_view;
 };
 
 template <typename Source>
@@ -76,9 +86,24 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
   format::Summary summary;
   uint64_t matched = 0;
   ErrorContext error; // reused: its strings keep their buffers
+  dialect::Decoder decoder;
   try {
-    while (const auto* record = source.next()) {
-      const ErrorContext* context = dialect::decode(*record, error) ? &error : nullptr;
+    while (true) {
+      // --summary looks at each record once: a view of it (from Kafka, of the consumed message,
+      // without a copy); the typed headers take a Record.
+      const record::Record* owned = nullptr;
+      record::RecordView owned_view;
+      const record::RecordView* record = nullptr;
+      if (options.summary) {
+        record = source.next_view();
+      } else if ((owned = source.next()) != nullptr) {
+        owned_view = *owned;
+        record = &owned_view;
+      }
+      if (record == nullptr) {
+        break;
+      }
+      const ErrorContext* context = decoder.decode(*record, error) ? &error : nullptr;
       if (!matches(filter, *record, context)) {
         continue;
       }
@@ -86,9 +111,9 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
       if (options.summary) {
         summary.add(*record, context);
       } else if (options.json) {
-        format::render_typed_headers_json(out.buffer(), *record, context);
+        format::render_typed_headers_json(out.buffer(), *owned, context);
       } else {
-        format::render_typed_headers(out.buffer(), *record, context, color);
+        format::render_typed_headers(out.buffer(), *owned, context, color);
       }
       out.maybe_flush();
     }

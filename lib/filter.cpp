@@ -56,7 +56,7 @@ make_filter(const FilterArgs& args)
 }
 
 bool
-matches(const Filter& filter, const record::Record& record, const ErrorContext* error)
+matches(const Filter& filter, const record::RecordView& record, const ErrorContext* error)
 {
   if (filter.since && record.timestamp < *filter.since) {
     return false;

@@ -48,6 +48,6 @@ struct FilterArgs
 Filter make_filter(const FilterArgs& args);
 
 // `error` is the record's decoded context (nullptr: none).
-bool matches(const Filter& filter, const record::Record& record, const ErrorContext* error);
+bool matches(const Filter& filter, const record::RecordView& record, const ErrorContext* error);
 
 } // namespace dlq

@@ -7,6 +7,8 @@
 #include "dialect/list.hpp"
 #include "dialect/values.hpp"
 
+#include <string.h> // memrchr (glibc)
+
 namespace dlq::dialect {
 
 namespace {
@@ -74,17 +76,21 @@ finish(ErrorContext& context)
   auto& e = context.exception;
   constexpr std::string_view k_caused_by = "Caused by: ";
   const std::string_view trace = e.stacktrace ? std::string_view(*e.stacktrace) : std::string_view();
+  // The last line that starts with it, found line by line from the end: glibc's memrchr jumps to
+  // each line break (vectorised), where rfind() of the phrase compared at every byte of a
+  // 2.5 KB trace (12,600 instructions a record on W1, callgrind).
   size_t at = std::string_view::npos;
-  for (size_t end = trace.size(); end > 0;) {
-    const size_t found = trace.rfind(k_caused_by, end - 1);
-    if (found == std::string_view::npos) {
+  for (size_t end = trace.size();;) {
+    const void* newline = end > 0 ? memrchr(trace.data(), '\n', end) : nullptr;
+    const size_t start = newline != nullptr ? static_cast<size_t>(static_cast<const char*>(newline) - trace.data()) + 1 : 0;
+    if (trace.substr(start).starts_with(k_caused_by)) {
+      at = start;
       break;
     }
-    if (found == 0 || trace[found - 1] == '\n') {
-      at = found;
+    if (newline == nullptr) {
       break;
     }
-    end = found;
+    end = start - 1;
   }
   if (at == std::string_view::npos) {
     e.cause_class.reset();

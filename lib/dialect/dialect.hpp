@@ -7,6 +7,7 @@
 #include "record/record.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,37 @@ bool is_known(std::string_view name);
 std::optional<ErrorContext> decode(const record::Record& record);
 // The same into `context`, whose strings keep their buffers from record to record (readers
 // decode every record of a topic; a DLQ's records carry the same fields). False, and `context`
-// unspecified, when nothing was found.
+// unspecified, when nothing was found. For one record: a loop uses a Decoder.
 bool decode(const record::Record& record, ErrorContext& context);
+
+struct HeaderSpec;     // spec.hpp
+struct EnvelopeParser; // envelope.cpp: the JSON parser's buffers
+struct EnvelopeParserDeleter
+{
+  void operator()(EnvelopeParser* parser) const noexcept;
+};
+
+// decode() for a reader that decodes record after record: it keeps the JSON parser's buffers
+// (tape, strings, indexes) and the per-header scratch from one record to the next, which cost
+// more to allocate than a ~250-byte envelope costs to parse. Held by the loop that reads (one
+// per thread); what one decode leaves is only scratch for the next.
+class Decoder
+{
+public:
+  Decoder();
+  bool decode(const record::RecordView& record, ErrorContext& context);
+
+  // A header's owner: the index of its dialect in list.hpp and its spec there (none: -1, nullptr).
+  struct Owner
+  {
+    int dialect = -1;
+    const HeaderSpec* spec = nullptr;
+  };
+
+private:
+  std::unique_ptr<EnvelopeParser, EnvelopeParserDeleter> m_parser;
+  std::vector<Owner> m_owners; // of the record's headers, in order
+};
 
 // One header decoded to a typed value, for `inspect-headers` (e.g.
 // `kafka_dlt-original-offset = 42 (int64)`).

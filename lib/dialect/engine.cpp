@@ -23,11 +23,7 @@ namespace {
 
 constexpr int k_none = -1;
 
-struct Owner
-{
-  int dialect = k_none; // index into k_dialects
-  const HeaderSpec* spec = nullptr;
-};
+using Owner = Decoder::Owner; // dialect: index into k_dialects
 
 // Every header name some dialect owns, with its first owner in k_dialects order. Built once from
 // the tables, because detection and decoding look up every header of every record.
@@ -70,14 +66,21 @@ prefer(const Owner& first, std::string_view name, int preferred) noexcept
 
 // The first owner of every header of `record`, in header order: detection, decoding and the
 // attempt count all start from these, so each name is looked up once.
-std::vector<Owner>
-first_owners_of(const record::Record& record)
+void
+first_owners_of(const record::RecordView& record, std::vector<Owner>& owners)
 {
-  std::vector<Owner> owners;
+  owners.clear();
   owners.reserve(record.headers.size());
-  for (const auto& header : record.headers) {
+  for (const record::HeaderView header : record.headers) {
     owners.push_back(first_owner(header.name));
   }
+}
+
+std::vector<Owner>
+first_owners_of(const record::RecordView& record)
+{
+  std::vector<Owner> owners;
+  first_owners_of(record, owners);
   return owners;
 }
 
@@ -183,7 +186,7 @@ is_int32(Field field) noexcept
 
 // Reads `value` as `spec` says (spec == nullptr: a header no dialect owns).
 Value
-read_value(const HeaderSpec* spec, const record::Bytes& value)
+read_value(const HeaderSpec* spec, const record::BytesView& value)
 {
   if (!value) {
     return {"null", std::nullopt, std::nullopt, {}};
@@ -200,7 +203,7 @@ read_value(const HeaderSpec* spec, const record::Bytes& value)
 }
 
 std::string
-display(const Value& value, const record::Bytes& bytes)
+display(const Value& value, const record::BytesView& bytes)
 {
   if (value.number) {
     return fmt::format("{}", *value.number);
@@ -355,7 +358,7 @@ index_of(std::string_view name) noexcept
 
 // The last attempt count among the headers (by their first owners).
 std::optional<int32_t>
-attempts_from(const record::Record& record, const std::vector<Owner>& owners)
+attempts_from(const record::RecordView& record, const std::vector<Owner>& owners)
 {
   std::optional<int32_t> result;
   for (size_t i = 0; i < owners.size(); ++i) {
@@ -407,7 +410,7 @@ std::optional<ErrorContext>
 decode(const record::Record& record)
 {
   ErrorContext context;
-  if (!decode(record, context)) {
+  if (!Decoder().decode(record, context)) {
     return std::nullopt;
   }
   return context;
@@ -416,15 +419,22 @@ decode(const record::Record& record)
 bool
 decode(const record::Record& record, ErrorContext& context)
 {
-  const auto owners = first_owners_of(record);
+  return Decoder().decode(record, context);
+}
+
+Decoder::Decoder() : m_parser(make_envelope_parser()) {}
+
+bool
+Decoder::decode(const record::RecordView& record, ErrorContext& context)
+{
+  if (record.headers.empty()) {
+    return decode_envelope(record.value, context, *m_parser); // no header, no dialect to detect
+  }
+  first_owners_of(record, m_owners);
+  const auto& owners = m_owners;
   const Layers layers = detect(owners);
   if (layers.current == k_none) {
-    auto envelope = decode_envelope(record.value);
-    if (!envelope) {
-      return false;
-    }
-    context = std::move(*envelope);
-    return true;
+    return decode_envelope(record.value, context, *m_parser);
   }
   const Dialect& current = *k_dialects[layers.current];
   context.dialect.assign(current.name);
@@ -435,14 +445,14 @@ decode(const record::Record& record, ErrorContext& context)
   context.malformed.clear();
   std::array<Slot, size_t(Field::Count)> slots{};
   for (size_t i = 0; i < record.headers.size(); ++i) {
-    const auto& header = record.headers[i];
+    const record::HeaderView header = record.headers[i];
     const Owner owner = prefer(owners[i], header.name, layers.current);
     if (owner.spec == nullptr) {
       continue;
     }
     const Value value = read_value(owner.spec, header.value);
     if (!value.problem.empty()) {
-      context.malformed.push_back({header.name, value.problem, util::to_hex(*header.value)});
+      context.malformed.push_back({std::string(header.name), value.problem, util::to_hex(*header.value)});
     } else if (owner.dialect == layers.current && owner.spec->field != Field::None) {
       offer(slots[size_t(owner.spec->field)], *owner.spec, value);
     }

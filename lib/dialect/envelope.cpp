@@ -127,6 +127,44 @@ public:
   // The members read, absent when not there; the last of a repeated key, as json::parse keeps.
   std::array<std::optional<simdjson::dom::element>, FieldCount> members;
 
+  // `reused`: the caller's parser, whose buffers serve record after record.
+  explicit EnvelopeReader(simdjson::dom::parser& reused) noexcept : m_reused(reused) {}
+
+  // The member `key` names, or FieldCount: by length first, as this runs for every member of
+  // every envelope.
+  static constexpr size_t field_of(std::string_view key) noexcept
+  {
+    const auto is = [&](Field field) { return key == k_names[field]; };
+    const auto one = [&](Field a) -> size_t { return is(a) ? a : FieldCount; };
+    const auto either = [&](Field a, Field b) -> size_t { return is(a) ? a : one(b); };
+    switch (key.size()) {
+    case 5:
+      return either(Error, Topic);
+    case 6:
+      return either(Record, Offset);
+    case 7:
+      return one(Payload);
+    case 8:
+      return one(Original);
+    case 9:
+      return is(Exception) ? Exception : either(Traceback, Partition);
+    case 10:
+      return either(InputJson, Stacktrace);
+    case 11:
+      return one(StackTrace);
+    case 13:
+      return one(ErrorMessage);
+    case 14:
+      return one(OriginalTopic);
+    case 15:
+      return one(OriginalOffset);
+    case 18:
+      return one(OriginalPartition);
+    default:
+      return FieldCount;
+    }
+  }
+
   // Parses `value`; false when json::parse would refuse it.
   bool read(std::string_view value)
   {
@@ -146,7 +184,7 @@ public:
     }
     std::memcpy(buffer, value.data(), value.size());
     std::memset(buffer + value.size(), 0, simdjson::SIMDJSON_PADDING);
-    simdjson::dom::parser* parser = &reusable_parser();
+    simdjson::dom::parser* parser = &m_reused;
     if (value.size() > k_reused_capacity) {
       parser = &m_own_parser.emplace(); // a rare large value: its buffers go with the reader
     }
@@ -171,9 +209,9 @@ public:
       return false;
     }
     for (const auto field : object) {
-      const auto* found = std::find(k_names.begin(), k_names.end(), field.key);
-      if (found != k_names.end()) {
-        members[static_cast<size_t>(found - k_names.begin())] = field.value;
+      const size_t found = field_of(field.key);
+      if (found != FieldCount) {
+        members[found] = field.value;
       }
     }
     return true;
@@ -211,7 +249,9 @@ public:
   // In an error object {"class"|"type"|"name"|"exception", "message"|"msg",
   // "stacktrace"|"stack_trace"|"traceback"}, the first name of each list holding a string wins
   // (the last of a repeated name).
-  static void read_error_object(const simdjson::dom::element& element, ExceptionInfo& exception)
+  using Text = std::optional<std::string_view>;
+  static void read_error_object(const simdjson::dom::element& element, Text& class_slot, Text& message_slot,
+                                Text& stacktrace_slot)
   {
     static constexpr std::string_view k_class[] = {"class", "type", "name", "exception"};
     static constexpr std::string_view k_message[] = {"message", "msg"};
@@ -236,84 +276,129 @@ public:
       offer(k_class, class_name, class_rank) || offer(k_message, message, message_rank)
         || offer(k_stack, stacktrace, stacktrace_rank);
     }
-    const auto fill = [](std::optional<std::string>& field, const std::optional<std::string_view>& from) {
-      if (!field && from) {
-        field.emplace(*from);
+    const auto fill = [](Text& slot, const Text& from) {
+      if (!slot && from) {
+        slot = from;
       }
     };
-    fill(exception.class_name, class_name);
-    fill(exception.message, message);
-    fill(exception.stacktrace, stacktrace);
+    fill(class_slot, class_name);
+    fill(message_slot, message);
+    fill(stacktrace_slot, stacktrace);
   }
 
 private:
+  // The parser's buffers (tape, strings, structural indexes, one scope per level), kept by the
+  // caller (Decoder) from one record to the next: allocating and freeing them for each record
+  // cost more than parsing it (callgrind, docs/BENCHMARKS.md). Every parse starts afresh.
+  simdjson::dom::parser& m_reused;
   std::optional<simdjson::dom::parser> m_own_parser; // outlives read(): members point into it
   bool m_reread = false;
   static constexpr size_t k_initial_capacity = 4096;
-  static constexpr size_t k_reused_capacity = 1 << 20;
-
-  // The parser's buffers (tape, strings, structural indexes, one scope per level) for the
-  // thread, kept from one record to the next: allocating and freeing them for each record cost
-  // more than parsing it (callgrind, docs/BENCHMARKS.md). A cache, not state: every parse starts
-  // afresh, and what a parse leaves is only read before the next one on the same thread.
-  static simdjson::dom::parser& reusable_parser()
-  {
-    thread_local simdjson::dom::parser parser;
-    return parser;
-  }
+  static constexpr size_t k_reused_capacity = 1 << 20; // a larger value gets a parser of its own
 };
 
-std::optional<ErrorContext>
-read_envelope(std::string_view value)
+using Text = EnvelopeReader::Text;
+
+constexpr bool
+finds_every_field() noexcept
+{
+  for (size_t i = 0; i < EnvelopeReader::FieldCount; ++i) {
+    if (EnvelopeReader::field_of(EnvelopeReader::k_names[i]) != i) {
+      return false;
+    }
+  }
+  return EnvelopeReader::field_of("errors") == EnvelopeReader::FieldCount;
+}
+static_assert(finds_every_field());
+
+// Sets `field` to `text`, reusing the buffer it holds.
+void
+set(std::optional<std::string>& field, const Text& text)
+{
+  if (!text) {
+    field.reset();
+  } else if (field) {
+    field->assign(*text);
+  } else {
+    field.emplace(*text);
+  }
+}
+
+// Decodes an envelope into `context`, as a fresh ErrorContext would hold it but reusing its
+// strings' buffers. False when `value` is not an envelope.
+bool
+read_envelope(std::string_view value, simdjson::dom::parser& parser, ErrorContext& context)
 {
   using F = EnvelopeReader::Field;
-  EnvelopeReader reader;
+  EnvelopeReader reader(parser);
   if (!reader.read(value)) {
-    return std::nullopt;
+    return false;
   }
   const bool has_error = reader.present(F::ErrorMessage, false) || reader.present(F::Error, false)
                          || reader.present(F::Exception, false);
   const bool has_payload = reader.present(F::InputJson, true) || reader.present(F::Payload, true)
                            || reader.present(F::Original, true) || reader.present(F::Record, true);
   if (!has_error || !has_payload) {
-    return std::nullopt;
+    return false;
   }
-  // The first of `fields` holding a string (or an integer) fills a field not set yet.
-  const auto text = [&](std::optional<std::string>& field, std::initializer_list<F> fields) {
+  // The first of `fields` holding a string (or an integer) fills a slot not set yet. The texts
+  // are views into the parser's strings, copied into `context` at the end.
+  const auto text = [&](Text& slot, std::initializer_list<F> fields) {
     for (const auto name : fields) {
-      if (!field) {
-        if (const auto found = reader.string(name)) {
-          field.emplace(*found);
-        }
+      if (!slot) {
+        slot = reader.string(name);
       }
     }
   };
-  const auto number = [&](auto& field, std::initializer_list<F> fields) {
+  const auto number = [&](auto& slot, std::initializer_list<F> fields) {
     for (const auto name : fields) {
-      if (!field) {
+      if (!slot) {
         if (const auto found = reader.integer(name)) {
-          field = static_cast<typename std::remove_reference_t<decltype(field)>::value_type>(*found);
+          slot = static_cast<typename std::remove_reference_t<decltype(slot)>::value_type>(*found);
         }
       }
     }
   };
-  ErrorContext context;
-  context.dialect = "envelope";
-  auto& exception = context.exception;
-  text(exception.message, {F::ErrorMessage});
+  Text class_name, message, stacktrace, topic;
+  std::optional<int32_t> partition;
+  std::optional<int64_t> offset;
+  text(message, {F::ErrorMessage});
   for (const auto name : {F::Error, F::Exception}) {
     if (reader.is_object(name)) {
-      EnvelopeReader::read_error_object(*reader.members[name], exception);
+      EnvelopeReader::read_error_object(*reader.members[name], class_name, message, stacktrace);
     } else if (const auto found = reader.string(name)) {
       const bool is_class = name == F::Exception && looks_like_class_name(*found);
-      text(is_class ? exception.class_name : exception.message, {name});
+      text(is_class ? class_name : message, {name});
     }
   }
-  text(exception.stacktrace, {F::Stacktrace, F::StackTrace, F::Traceback});
-  text(context.original.topic, {F::Topic, F::OriginalTopic});
-  number(context.original.partition, {F::Partition, F::OriginalPartition});
-  number(context.original.offset, {F::Offset, F::OriginalOffset});
-  return context;
+  text(stacktrace, {F::Stacktrace, F::StackTrace, F::Traceback});
+  text(topic, {F::Topic, F::OriginalTopic});
+  number(partition, {F::Partition, F::OriginalPartition});
+  number(offset, {F::Offset, F::OriginalOffset});
+
+  context.dialect.assign("envelope");
+  context.history.clear();
+  context.malformed.clear();
+  auto& original = context.original;
+  set(original.topic, topic);
+  original.partition = partition;
+  original.offset = offset;
+  original.timestamp.reset();
+  original.timestamp_type.reset();
+  original.group.reset();
+  auto& exception = context.exception;
+  set(exception.class_name, class_name);
+  set(exception.message, message);
+  set(exception.stacktrace, stacktrace);
+  exception.cause_class.reset();
+  exception.cause_message.reset();
+  context.key_exception = {};
+  context.stage.reset();
+  context.executing_class.reset();
+  context.connector.reset();
+  context.task.reset();
+  context.attempts.reset();
+  return true;
 }
 
 void
@@ -357,13 +442,30 @@ encode(const ErrorContext& context, record::Record& record)
 
 } // namespace
 
-std::optional<ErrorContext>
-decode_envelope(const record::Bytes& value)
+struct EnvelopeParser
+{
+  simdjson::dom::parser parser;
+};
+
+void
+EnvelopeParserDeleter::operator()(EnvelopeParser* parser) const noexcept
+{
+  delete parser;
+}
+
+std::unique_ptr<EnvelopeParser, EnvelopeParserDeleter>
+make_envelope_parser()
+{
+  return std::unique_ptr<EnvelopeParser, EnvelopeParserDeleter>(new EnvelopeParser());
+}
+
+bool
+decode_envelope(const record::BytesView& value, ErrorContext& context, EnvelopeParser& parser)
 {
   if (!value || !may_be_envelope(*value)) {
-    return std::nullopt;
+    return false;
   }
-  return read_envelope(*value);
+  return read_envelope(*value, parser.parser, context);
 }
 
 std::optional<record::Bytes>

@@ -4,10 +4,12 @@
 // ErrorContext field it fills) and an encoder. engine.cpp runs every table through one generic
 // decoder, so adding a dialect = one file defining a Dialect + one line in list.hpp.
 
+#include "dialect/dialect.hpp"
 #include "error_context.hpp"
 #include "record/record.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -115,8 +117,10 @@ struct Dialect
 // The header's spec in `dialect`, or nullptr. No allocation.
 const HeaderSpec* find_header(const Dialect& dialect, std::string_view name) noexcept;
 
-// envelope.cpp: the value-based dialect.
-std::optional<ErrorContext> decode_envelope(const record::Bytes& value);
+// envelope.cpp: the value-based dialect, decoded into `context` (whose buffers are reused) with
+// `parser`'s buffers. False, and `context` unspecified, when the value is not an envelope.
+bool decode_envelope(const record::BytesView& value, ErrorContext& context, EnvelopeParser& parser);
+std::unique_ptr<EnvelopeParser, EnvelopeParserDeleter> make_envelope_parser();
 
 // Helpers for encoders, mirroring the Java Headers calls the frameworks make.
 namespace put {

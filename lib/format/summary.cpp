@@ -11,27 +11,32 @@
 namespace dlq::format {
 
 void
-Summary::add(const record::Record& record, const ErrorContext* error)
+Summary::add(const record::RecordView& record, const ErrorContext* error)
 {
   ++m_records;
   if (error == nullptr) {
     ++m_undecoded;
   }
-  std::string exception;
+  const auto text = [](const std::optional<std::string>& field) -> std::string_view {
+    return field ? std::string_view(*field) : std::string_view();
+  };
+  std::string_view exception;
   if (error != nullptr) {
     const auto& e = primary_exception(*error);
-    exception = e.cause_class.value_or(e.class_name.value_or(""));
+    exception = e.cause_class ? text(e.cause_class) : text(e.class_name);
   }
-  Key key{error != nullptr ? error->original.topic.value_or("") : "",
-          std::move(exception),
-          error != nullptr ? error->stage.value_or("") : ""};
-  auto [it, inserted] = m_groups.try_emplace(key);
-  auto& row = it->second;
-  if (inserted) {
+  const std::tuple<std::string_view, std::string_view, std::string_view> key{
+    error != nullptr ? text(error->original.topic) : std::string_view(), exception,
+    error != nullptr ? text(error->stage) : std::string_view()};
+  auto it = m_groups.find(key);
+  if (it == m_groups.end()) {
+    it = m_groups.emplace(Key{std::get<0>(key), std::get<1>(key), std::get<2>(key)}, SummaryRow{}).first;
+    auto& row = it->second;
     row.original_topic = std::get<0>(key);
     row.exception = std::get<1>(key);
     row.stage = std::get<2>(key);
   }
+  auto& row = it->second;
   ++row.count;
   if (record.timestamp >= 0) {
     if (row.first_timestamp < 0 || record.timestamp < row.first_timestamp) {
@@ -41,11 +46,11 @@ Summary::add(const record::Record& record, const ErrorContext* error)
   }
   if (row.sample_message.empty() && error != nullptr) {
     const auto& e = primary_exception(*error);
-    row.sample_message = e.message.value_or(e.cause_message.value_or(""));
+    row.sample_message = e.message ? text(e.message) : text(e.cause_message);
   }
-  const std::string dialect = error != nullptr ? error->dialect : "none";
+  const std::string_view dialect = error != nullptr ? std::string_view(error->dialect) : std::string_view("none");
   if (std::find(row.dialects.begin(), row.dialects.end(), dialect) == row.dialects.end()) {
-    row.dialects.push_back(dialect);
+    row.dialects.emplace_back(dialect);
   }
 }
 

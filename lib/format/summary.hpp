@@ -7,8 +7,10 @@
 #include "record/record.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -30,7 +32,7 @@ struct SummaryRow
 class Summary
 {
 public:
-  void add(const record::Record& record, const ErrorContext* error);
+  void add(const record::RecordView& record, const ErrorContext* error);
 
   uint64_t records() const noexcept { return m_records; }
   uint64_t undecoded() const noexcept { return m_undecoded; }
@@ -39,7 +41,7 @@ public:
 
 private:
   using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, SummaryRow> m_groups;
+  std::map<Key, SummaryRow, std::less<>> m_groups; // looked up by views: no strings built per record
   uint64_t m_records = 0;
   uint64_t m_undecoded = 0;
 };

@@ -111,6 +111,7 @@ scan(const kafka::ClientConfig& config, const ScanOptions& options, const std::f
   }
 
   ErrorContext error;
+  dialect::Decoder decoder;
   size_t cut_short = 0;
   for (size_t j = 0; j < ordered.size(); ++j) {
     auto& topic_facts = facts[request_topic[order[j]]];
@@ -120,7 +121,7 @@ scan(const kafka::ClientConfig& config, const ScanOptions& options, const std::f
       ++cut_short;
     }
     const auto add = [&](const record::Record& record) {
-      topic_facts.sample.add(record, dialect::decode(record, error) ? &error : nullptr);
+      topic_facts.sample.add(record, decoder.decode(record, error) ? &error : nullptr);
     };
     if (sample.oldest) {
       if (sample.oldest->timestamp >= 0) {

@@ -25,6 +25,7 @@ using PartitionsPtr =
   std::unique_ptr<rd_kafka_topic_partition_list_t, CDeleter<rd_kafka_topic_partition_list_destroy>>;
 using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, CDeleter<rd_kafka_headers_destroy>>;
 using ErrorPtr = std::unique_ptr<rd_kafka_error_t, CDeleter<rd_kafka_error_destroy>>;
+using TopicPtr = std::unique_ptr<rd_kafka_topic_t, CDeleter<rd_kafka_topic_destroy>>;
 using QueuePtr = std::unique_ptr<rd_kafka_queue_t, CDeleter<rd_kafka_queue_destroy>>;
 using GroupMetadataPtr =
   std::unique_ptr<rd_kafka_consumer_group_metadata_t, CDeleter<rd_kafka_consumer_group_metadata_destroy>>;

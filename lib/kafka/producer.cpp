@@ -50,6 +50,25 @@ Producer::count_failure(rd_kafka_resp_err_t err)
   }
 }
 
+rd_kafka_topic_t*
+Producer::topic_handle(const std::string& topic)
+{
+  if (m_last_topic != nullptr && topic == m_last_topic_name) {
+    return m_last_topic;
+  }
+  auto it = m_topics.find(topic);
+  if (it == m_topics.end()) {
+    TopicPtr handle(rd_kafka_topic_new(m_handle.get(), topic.c_str(), nullptr));
+    if (!handle) {
+      return nullptr; // produced by name instead, for librdkafka's own error
+    }
+    it = m_topics.emplace(topic, std::move(handle)).first;
+  }
+  m_last_topic = it->second.get();
+  m_last_topic_name = it->first;
+  return m_last_topic;
+}
+
 rd_kafka_resp_err_t
 Producer::produce(const record::Record& record, uint64_t token)
 {
@@ -73,18 +92,28 @@ Producer::produce(const record::Record& record, uint64_t token)
   const int32_t partition = record.partition >= 0 ? record.partition : RD_KAFKA_PARTITION_UA;
   const int64_t timestamp = record.timestamp >= 0 ? record.timestamp : 0;
   void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  rd_kafka_topic_t* topic = topic_handle(record.topic);
   while (true) {
-    const auto err = rd_kafka_producev(
-      m_handle.get(),
-      RD_KAFKA_V_TOPIC(record.topic.c_str()),
-      RD_KAFKA_V_PARTITION(partition),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
-      RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
-      RD_KAFKA_V_TIMESTAMP(timestamp),
-      RD_KAFKA_V_HEADERS(headers.get()),
-      RD_KAFKA_V_OPAQUE(opaque),
-      RD_KAFKA_V_END);
+    const auto err = topic != nullptr ? rd_kafka_producev(m_handle.get(),
+                                                          RD_KAFKA_V_RKT(topic),
+                                                          RD_KAFKA_V_PARTITION(partition),
+                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                                          RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
+                                                          RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
+                                                          RD_KAFKA_V_TIMESTAMP(timestamp),
+                                                          RD_KAFKA_V_HEADERS(headers.get()),
+                                                          RD_KAFKA_V_OPAQUE(opaque),
+                                                          RD_KAFKA_V_END)
+                                      : rd_kafka_producev(m_handle.get(),
+                                                          RD_KAFKA_V_TOPIC(record.topic.c_str()),
+                                                          RD_KAFKA_V_PARTITION(partition),
+                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                                          RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
+                                                          RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
+                                                          RD_KAFKA_V_TIMESTAMP(timestamp),
+                                                          RD_KAFKA_V_HEADERS(headers.get()),
+                                                          RD_KAFKA_V_OPAQUE(opaque),
+                                                          RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       // rd_kafka_producev() takes the headers only on success (librdkafka src/rdkafka.h); on
       // failure they are still ours, for the next attempt or for the deleter.

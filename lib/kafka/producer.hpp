@@ -4,6 +4,9 @@
 #include "record/record.hpp"
 
 #include <functional>
+#include <map>
+#include <string>
+#include <string_view>
 
 namespace dlq::kafka {
 
@@ -65,11 +68,17 @@ private:
   void serve_events() override { poll(milliseconds(0)); }
   static void on_delivery_report(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   void count_failure(rd_kafka_resp_err_t err);
+  // The topic's handle, created once: RD_KAFKA_V_TOPIC looks the name up (a lock, a scan and a
+  // reference taken and dropped) for every record. nullptr when librdkafka refuses the name.
+  rd_kafka_topic_t* topic_handle(const std::string& topic);
 
   DeliveryCallback m_on_delivery;
   uint64_t m_delivered = 0;
   uint64_t m_failed = 0;
   std::string m_first_error;
+  std::map<std::string, TopicPtr, std::less<>> m_topics; // destroyed before the handle (Client)
+  rd_kafka_topic_t* m_last_topic = nullptr;              // ... and the last one used
+  std::string_view m_last_topic_name;                    // (a key of m_topics)
 };
 
 } // namespace dlq::kafka

@@ -644,6 +644,28 @@ RecordSource::remaining() const
 const record::Record*
 RecordSource::next()
 {
+  const rd_kafka_message_t* message = next_message();
+  if (message == nullptr) {
+    return nullptr;
+  }
+  to_record(*message, m_record);
+  return &m_record;
+}
+
+const record::RecordView*
+RecordSource::next_view()
+{
+  const rd_kafka_message_t* message = next_message();
+  if (message == nullptr) {
+    return nullptr;
+  }
+  m_view = to_view(*message, m_header_views);
+  return &m_view;
+}
+
+const rd_kafka_message_t*
+RecordSource::next_message()
+{
   while (true) {
     if (util::interrupt_requested()) {
       m_interrupted = true;
@@ -693,8 +715,7 @@ RecordSource::next()
         continue;
       }
     }
-    to_record(message, m_record);
-    return &m_record;
+    return &message;
   }
 }
 
@@ -717,10 +738,10 @@ RecordSource::wake_fetchers()
 }
 
 void
-RecordSource::mark_processed(const record::Record& record)
+RecordSource::mark_processed(const record::RecordView& record)
 {
   if (commits()) {
-    m_consumer->store_offset(record.topic, record.partition, record.offset + 1);
+    m_consumer->store_offset(std::string(record.topic), record.partition, record.offset + 1);
   }
 }
 

@@ -124,11 +124,14 @@ public:
   // The next record, or nullptr when the end is reached (-e / e@) or an interrupt was requested.
   // The pointer stays valid until the next call.
   const record::Record* next();
+  // The same without copying the record: a view of the consumed message, valid until the next
+  // call (for the read paths that look at each record once: JSON lines, summaries).
+  const record::RecordView* next_view();
 
   bool interrupted() const noexcept { return m_interrupted; }
 
   // Group mode: marks the record as processed, so that its offset + 1 is committed.
-  void mark_processed(const record::Record& record);
+  void mark_processed(const record::RecordView& record);
   // Group mode: commits what was marked. Called on every clean stop.
   void commit();
   void close();
@@ -161,6 +164,8 @@ public:
   std::optional<std::string> verify_group_done();
 
 private:
+  // The next message to hand out (a record, not an error or an end), kept in m_message.
+  const rd_kafka_message_t* next_message();
   void wake_fetchers();
   void start_assigned();
   void start_group();
@@ -200,6 +205,8 @@ private:
   bool m_interrupted = false;
   MessagePtr m_message;
   record::Record m_record;
+  record::RecordView m_view;
+  std::vector<record::HeaderView> m_header_views; // m_view's headers, reused
 };
 
 } // namespace dlq::kafka

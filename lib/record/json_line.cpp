@@ -23,11 +23,11 @@ namespace {
 // more for escapes and the error object's copies of the header values (the stack trace only
 // when asked for). A line that needs more grows once more.
 size_t
-expected_size(const Record& record, const ErrorContext* error, ErrorJsonOptions error_options)
+expected_size(const RecordView& record, const ErrorContext* error, ErrorJsonOptions error_options)
 {
   size_t size = 256 + record.topic.size() + (record.key ? record.key->size() : 0)
                 + (record.value ? record.value->size() : 0);
-  for (const auto& header : record.headers) {
+  for (const HeaderView header : record.headers) {
     size += 24 + header.name.size() + (header.value ? header.value->size() : 0);
   }
   if (error != nullptr && error_options.stacktrace && error->exception.stacktrace) {
@@ -39,7 +39,7 @@ expected_size(const Record& record, const ErrorContext* error, ErrorJsonOptions 
 } // namespace
 
 void
-append_json_line(std::string& out, const Record& record, const ErrorContext* error, ErrorJsonOptions error_options)
+append_json_line(std::string& out, const RecordView& record, const ErrorContext* error, ErrorJsonOptions error_options)
 {
   util::JsonWriter line(out, expected_size(record, error, error_options));
   line.raw("{\"topic\":");
@@ -58,7 +58,7 @@ append_json_line(std::string& out, const Record& record, const ErrorContext* err
   line.bytes(record.value);
   line.raw(",\"headers\":[");
   bool first = true;
-  for (const auto& header : record.headers) {
+  for (const HeaderView header : record.headers) {
     line.raw(first ? "{\"name\":" : ",{\"name\":");
     first = false;
     line.bytes(header.name); // a name a producer wrote in bytes that are not UTF-8: base64

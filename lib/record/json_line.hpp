@@ -12,8 +12,8 @@
 
 namespace dlq::record {
 
-// Appends one line (without the newline). `error` may be nullptr.
-void append_json_line(std::string& out, const Record& record, const ErrorContext* error,
+// Appends one line (without the newline). `error` may be nullptr. A Record converts to a view.
+void append_json_line(std::string& out, const RecordView& record, const ErrorContext* error,
                       ErrorJsonOptions error_options = {});
 
 // Parses one line, in dlqcat's form or kcat's -J form ("payload", flat "headers" array, "ts").

@@ -43,4 +43,38 @@ Record::last_header(std::string_view name) const noexcept
   return nullptr;
 }
 
+namespace {
+
+void
+assign_bytes(Bytes& out, const BytesView& view)
+{
+  if (!view) {
+    out.reset();
+  } else if (out) {
+    out->assign(*view);
+  } else {
+    out.emplace(*view);
+  }
+}
+
+} // namespace
+
+void
+assign(Record& out, const RecordView& view)
+{
+  out.topic.assign(view.topic);
+  out.partition = view.partition;
+  out.offset = view.offset;
+  out.timestamp = view.timestamp;
+  out.timestamp_type = view.timestamp_type;
+  assign_bytes(out.key, view.key);
+  assign_bytes(out.value, view.value);
+  out.headers.resize(view.headers.size());
+  for (size_t i = 0; i < view.headers.size(); ++i) {
+    const HeaderView header = view.headers[i];
+    out.headers[i].name.assign(header.name);
+    assign_bytes(out.headers[i].value, header.value);
+  }
+}
+
 } // namespace dlq::record

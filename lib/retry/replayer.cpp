@@ -232,7 +232,7 @@ private:
       explain(record, Outcome::Pass, "handled by an earlier run in the group", nullptr, nullptr);
       return;
     }
-    const ErrorContext* context = dialect::decode(record, m_error) ? &m_error : nullptr;
+    const ErrorContext* context = m_decoder.decode(record, m_error) ? &m_error : nullptr;
     const Counter counter = read_counter(record, counter_header(m_options.policy.retry_header, context));
     const bool attempts_match = !m_min_attempts || (counter.problem.empty() && counter.value >= *m_min_attempts);
     if (!attempts_match || !matches(m_options.filter, record, context)) {
@@ -582,6 +582,7 @@ private:
   std::map<std::string, int32_t> m_partition_counts;
   Decision m_decision; // reused from record to record
   ErrorContext m_error;   // the last record's, its strings reused likewise
+  dialect::Decoder m_decoder; // the envelope parser's buffers, kept from record to record
   ReplayStats m_stats;
   decltype(m_stats.by_partition)::iterator m_last_partition = m_stats.by_partition.end();
   bool m_finished = false;

@@ -202,7 +202,7 @@ JsonWriter::string(std::string_view text)
 }
 
 void
-JsonWriter::bytes(const std::optional<std::string>& bytes)
+JsonWriter::bytes(std::optional<std::string_view> bytes)
 {
   if (!bytes) {
     raw("null");

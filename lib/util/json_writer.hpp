@@ -40,7 +40,7 @@ public:
   void string(std::string_view text);
   // Bytes losslessly as DESIGN's record JSON says: a string when they are valid UTF-8, `null`
   // for std::nullopt, otherwise {"base64":"..."}.
-  void bytes(const std::optional<std::string>& bytes);
+  void bytes(std::optional<std::string_view> bytes);
   void integer(int64_t value);
 
 private:

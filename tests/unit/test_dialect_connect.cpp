@@ -89,6 +89,15 @@ TEST_CASE("dialect::connect::decode takes the root cause from the stack trace's 
     CHECK(context.exception.cause_class == "java.lang.NullPointerException");
     CHECK_FALSE(context.exception.cause_message);
   }
+  SUBCASE("only a line's start counts, whatever follows the last one, CR LF line ends too")
+  {
+    record.headers.back().value =
+      "E: top\r\nCaused by: a.First: one\r\n\tat x(X.java:1)\r\nnot Caused by: b.Second: two\r\nCaused by:"s
+      + "\n"s;
+    REQUIRE(dialect::decode(record, context));
+    CHECK(context.exception.cause_class == "a.First");
+    CHECK(context.exception.cause_message == "one");
+  }
 }
 
 TEST_CASE("dialect::connect::decode malformed and partial")

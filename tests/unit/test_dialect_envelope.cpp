@@ -212,3 +212,39 @@ TEST_CASE("dialect::envelope::decode accepts what json::parse accepts")
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("dialect::Decoder::decode reuses its buffers and the context's, with the results of a fresh decode")
+{
+  // One decoder and one context across records of every shape, as consume-dlq and replay hold
+  // them: each result must equal decoding that record alone, whatever the record before left.
+  auto connect = with_value(k_seed);
+  connect.headers = {{"__connect.errors.topic", "visits"s}, {"__connect.errors.exception.class.name", "E"s}};
+  auto spring = with_value("v"s);
+  spring.headers = {{"kafka_dlt-original-topic", "orders"s}, {"kafka_dlt-exception-message", "boom"s},
+                    {"kafka_dlt-original-partition", "\x00\x00\x00\x03"s}};
+  std::vector<record::Record> records = {
+    with_value(
+      R"({"error": {"type": "ValueError", "message": "bad", "traceback": "T"}, "payload": 1, "topic": "a", "partition": 2, "offset": 5})"s),
+    with_value(k_seed),
+    spring,
+    with_value(R"({"exception": "java.lang.IllegalStateException", "record": null, "error_message": "m"})"s),
+    connect,
+    with_value(k_seed),
+    with_value("plain text"s),
+    with_value(R"({"error": "x", "payload": 123456789012345678901234567890})"s), // re-read through nlohmann
+    with_value(k_seed),
+  };
+  records.push_back(with_value(R"({"error": "big", "payload": ")" + std::string(2 << 20, 'x') + "\"}")); // own parser
+  records.push_back(with_value(k_seed));
+  dialect::Decoder decoder;
+  ErrorContext context;
+  for (size_t i = 0; i < records.size(); ++i) {
+    CAPTURE(i);
+    const auto fresh = dialect::decode(records[i]);
+    const bool found = decoder.decode(records[i], context);
+    REQUIRE(found == fresh.has_value());
+    if (found) {
+      CHECK(context == *fresh);
+    }
+  }
+}
