@@ -79,19 +79,11 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
   ErrorContext error; // reused: its strings keep their buffers
   dialect::Decoder decoder;
   uint64_t printed = 0;
+  NextRecord next;
   try {
     while (!options.count || printed < *options.count) {
-      // -J writes each line straight from the consumed message (a view, no copy); the formats
-      // and blocks take a Record.
-      const record::Record* owned = nullptr;
-      record::RecordView owned_view;
-      const record::RecordView* record = nullptr;
-      if (options.json) {
-        record = source.next_view();
-      } else if ((owned = source.next()) != nullptr) {
-        owned_view = *owned;
-        record = &owned_view;
-      }
+      // -J writes each line straight from the consumed message; the formats and blocks take a Record.
+      const record::RecordView* record = next.read(source, !options.json);
       if (record == nullptr) {
         break;
       }
@@ -107,9 +99,9 @@ run_consume_dlq(const ConsumeDlqOptions& options, const GlobalOptions& global)
         record::append_json_line(buffer, *record, context, {.stacktrace = options.stacktrace});
         buffer.push_back('\n');
       } else if (tpl) {
-        format::render(buffer, *tpl, *owned, context);
+        format::render(buffer, *tpl, *next.owned, context);
       } else {
-        format::render_block(buffer, *owned, context, block);
+        format::render_block(buffer, *next.owned, context, block);
       }
       remember(unwritten, *record);
       if (out.maybe_flush()) {

@@ -87,19 +87,11 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
   uint64_t matched = 0;
   ErrorContext error; // reused: its strings keep their buffers
   dialect::Decoder decoder;
+  NextRecord next;
   try {
     while (true) {
-      // --summary looks at each record once: a view of it (from Kafka, of the consumed message,
-      // without a copy); the typed headers take a Record.
-      const record::Record* owned = nullptr;
-      record::RecordView owned_view;
-      const record::RecordView* record = nullptr;
-      if (options.summary) {
-        record = source.next_view();
-      } else if ((owned = source.next()) != nullptr) {
-        owned_view = *owned;
-        record = &owned_view;
-      }
+      // --summary looks at each record once, from a view; the typed headers take a Record.
+      const record::RecordView* record = next.read(source, !options.summary);
       if (record == nullptr) {
         break;
       }
@@ -111,9 +103,9 @@ inspect(Source& source, const InspectHeadersOptions& options, const Filter& filt
       if (options.summary) {
         summary.add(*record, context);
       } else if (options.json) {
-        format::render_typed_headers_json(out.buffer(), *owned, context);
+        format::render_typed_headers_json(out.buffer(), *next.owned, context);
       } else {
-        format::render_typed_headers(out.buffer(), *owned, context, color);
+        format::render_typed_headers(out.buffer(), *next.owned, context, color);
       }
       out.maybe_flush();
     }

@@ -27,4 +27,29 @@ kafka::ReadOptions make_read_options(const ReadArgs& args);
 
 void add_filter_options(CLI::App& sub, FilterArgs& args);
 
+// The next record for a loop that writes from a view when it can (consume-dlq -J,
+// inspect-headers --summary: a view of the consumed message, no copy) and needs a Record
+// otherwise (formats, blocks, typed headers: `owned`, and a view of it). nullptr at the end;
+// valid until the next call.
+struct NextRecord
+{
+  const record::Record* owned = nullptr;
+  record::RecordView owned_view;
+
+  template <typename Source>
+  const record::RecordView* read(Source& source, bool need_record)
+  {
+    if (!need_record) {
+      owned = nullptr;
+      return source.next_view();
+    }
+    owned = source.next();
+    if (owned == nullptr) {
+      return nullptr;
+    }
+    owned_view = *owned;
+    return &owned_view;
+  }
+};
+
 } // namespace dlq::cmd

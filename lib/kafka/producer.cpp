@@ -60,7 +60,7 @@ Producer::topic_handle(const std::string& topic)
   if (it == m_topics.end()) {
     TopicPtr handle(rd_kafka_topic_new(m_handle.get(), topic.c_str(), nullptr));
     if (!handle) {
-      return nullptr; // produced by name instead, for librdkafka's own error
+      return nullptr; // the caller reports rd_kafka_last_error()
     }
     it = m_topics.emplace(topic, std::move(handle)).first;
   }
@@ -93,27 +93,24 @@ Producer::produce(const record::Record& record, uint64_t token)
   const int64_t timestamp = record.timestamp >= 0 ? record.timestamp : 0;
   void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
   rd_kafka_topic_t* topic = topic_handle(record.topic);
+  if (topic == nullptr) {
+    // rd_kafka_topic_new() refused the name (librdkafka src/rdkafka.h: the reason is in
+    // rd_kafka_last_error()), as rd_kafka_producev() by name would.
+    const auto err = rd_kafka_last_error();
+    count_failure(err);
+    return err;
+  }
   while (true) {
-    const auto err = topic != nullptr ? rd_kafka_producev(m_handle.get(),
-                                                          RD_KAFKA_V_RKT(topic),
-                                                          RD_KAFKA_V_PARTITION(partition),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                                          RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
-                                                          RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
-                                                          RD_KAFKA_V_TIMESTAMP(timestamp),
-                                                          RD_KAFKA_V_HEADERS(headers.get()),
-                                                          RD_KAFKA_V_OPAQUE(opaque),
-                                                          RD_KAFKA_V_END)
-                                      : rd_kafka_producev(m_handle.get(),
-                                                          RD_KAFKA_V_TOPIC(record.topic.c_str()),
-                                                          RD_KAFKA_V_PARTITION(partition),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                                          RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
-                                                          RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
-                                                          RD_KAFKA_V_TIMESTAMP(timestamp),
-                                                          RD_KAFKA_V_HEADERS(headers.get()),
-                                                          RD_KAFKA_V_OPAQUE(opaque),
-                                                          RD_KAFKA_V_END);
+    const auto err = rd_kafka_producev(m_handle.get(),
+                                       RD_KAFKA_V_RKT(topic),
+                                       RD_KAFKA_V_PARTITION(partition),
+                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                       RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
+                                       RD_KAFKA_V_VALUE(const_cast<char*>(value), value_size),
+                                       RD_KAFKA_V_TIMESTAMP(timestamp),
+                                       RD_KAFKA_V_HEADERS(headers.get()),
+                                       RD_KAFKA_V_OPAQUE(opaque),
+                                       RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       // rd_kafka_producev() takes the headers only on success (librdkafka src/rdkafka.h); on
       // failure they are still ours, for the next attempt or for the deleter.
