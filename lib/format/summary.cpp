@@ -25,7 +25,7 @@ Summary::add(const record::RecordView& record, const ErrorContext* error)
     const auto& e = primary_exception(*error);
     exception = e.cause_class ? text(e.cause_class) : text(e.class_name);
   }
-  const std::tuple<std::string_view, std::string_view, std::string_view> key{
+  const KeyView key{
     error != nullptr ? text(error->original.topic) : std::string_view(), exception,
     error != nullptr ? text(error->stage) : std::string_view()};
   auto it = m_groups.find(key);

@@ -7,7 +7,6 @@
 #include "record/record.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -41,7 +40,22 @@ public:
 
 private:
   using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, SummaryRow, std::less<>> m_groups; // looked up by views: no strings built per record
+  using KeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  // Orders keys and views alike, as views: a lookup builds no strings per record. (std::less<>
+  // compares a tuple of views with a tuple of strings under GCC, not under clang 14, which
+  // builds the fuzz targets.)
+  struct KeyLess
+  {
+    using is_transparent = void;
+    static KeyView view(const Key& key) noexcept { return {std::get<0>(key), std::get<1>(key), std::get<2>(key)}; }
+    static const KeyView& view(const KeyView& key) noexcept { return key; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept
+    {
+      return view(a) < view(b);
+    }
+  };
+  std::map<Key, SummaryRow, KeyLess> m_groups;
   uint64_t m_records = 0;
   uint64_t m_undecoded = 0;
 };
