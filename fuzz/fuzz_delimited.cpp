@@ -1,9 +1,9 @@
 // The -D/-K splitter of produce: any delimiter, any chunking of the input, a record size limit.
 // Every byte fed comes out once, in order, between the delimiters (nothing lost, nothing added).
 
-#include "error.hpp"
 #include "fuzz_input.hpp"
 #include "util/delimited_reader.hpp"
+#include "util/error.hpp"
 
 #include <cstdlib>
 
@@ -32,8 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     while (auto trailing = splitter.finish()) { // only the bytes no delimiter ended remain
       joined.append(*trailing);
     }
-  } catch (const UsageError&) {
-    return 0; // a record over the limit: produce stops with that error
+  } catch (const util::InputError&) {
+    return 0; // a record over the limit: produce stops with that error (exit 2)
   }
   if (joined != stream) {
     std::abort();
