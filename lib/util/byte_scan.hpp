@@ -65,6 +65,23 @@ json_stops(const char* p) noexcept
 #endif
 }
 
+// Bit i is set when byte p[i] (of the 16 at p) is '"' or '\\'.
+inline unsigned
+quote_bits(const char* p) noexcept
+{
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<unsigned>(_mm_movemask_epi8(
+    _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\\')))));
+#else
+  unsigned bits = 0;
+  for (size_t i = 0; i < k_scan_block; ++i) {
+    bits |= static_cast<unsigned>(p[i] == '"' || p[i] == '\\') << i;
+  }
+  return bits;
+#endif
+}
+
 // Bit i is set when byte p[i] (of the 16 at p) is >= 0x80; exact.
 inline unsigned
 non_ascii_bits(const char* p) noexcept
@@ -78,6 +95,44 @@ non_ascii_bits(const char* p) noexcept
   }
   return bits;
 #endif
+}
+
+// Where `text` has `first` followed by `second`, from `from` on: the least such position, or
+// std::string_view::npos. 16 positions at a time (a block and the block one byte later), so a
+// search for a two-byte prefix such as `"e` does not stop at every quote of a quote-dense text.
+inline size_t
+find_pair(std::string_view text, char first, char second, size_t from = 0) noexcept
+{
+  const char* p = text.data();
+  const size_t size = text.size();
+  size_t i = from;
+#if defined(__SSE2__)
+  const auto pairs = [&](size_t at) {
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + 1));
+    return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpeq_epi8(here, _mm_set1_epi8(first)), _mm_cmpeq_epi8(next, _mm_set1_epi8(second)))));
+  };
+  for (; i + k_scan_block + 1 <= size; i += k_scan_block) {
+    if (const unsigned bits = pairs(i)) {
+      return i + static_cast<size_t>(std::countr_zero(bits));
+    }
+  }
+  // The last positions: the last whole block again, those already looked at shifted out.
+  if (i + 1 < size && size >= k_scan_block + 1) {
+    const size_t last = size - k_scan_block - 1;
+    if (const unsigned bits = pairs(last) >> (i - last)) {
+      return i + static_cast<size_t>(std::countr_zero(bits));
+    }
+    return std::string_view::npos;
+  }
+#endif
+  for (; i + 1 < size; ++i) {
+    if (p[i] == first && p[i + 1] == second) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
 }
 
 // The 16 bytes of `text` from `at`, or near its end the rest of them padded with spaces (which

@@ -62,6 +62,26 @@ TEST_CASE("dialect::envelope::decode not an envelope")
   CHECK_FALSE(dialect::unwrap_envelope(with_value("plain text"s)));
 }
 
+TEST_CASE("dialect::envelope::decode finds the error key at every position of the value")
+{
+  // The prefilter looks for `"error` and `"exception"` 16 positions at a time, then the last
+  // ones again: each key at every offset across two blocks and the tail, after decoys that
+  // start the same way (`"e`, `"erro`, `"exceptio`), must still be found.
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string before = "{" + std::string(pad, ' ') + R"("e": "\"erro\"", "exceptio": 1, )";
+    for (const auto& tail : {R"("input_json": "x", "error_message": "m"})"s, R"("payload": 1, "error": "m"})"s,
+                             R"("record": 1, "exception": "m"})"s, R"("original": 1, "exception": "a.B"})"s}) {
+      CAPTURE(pad);
+      CAPTURE(tail);
+      const auto context = dialect::decode(with_value(before + tail));
+      REQUIRE(context);
+      CHECK(context->dialect == "envelope");
+    }
+    // And the same value without any error key is not one.
+    CHECK_FALSE(dialect::decode(with_value(before + R"("input_json": "x", "errors": "m"})")));
+  }
+}
+
 TEST_CASE("dialect::envelope::decode precedence and types")
 {
   SUBCASE("exception as a class name, error_message first")

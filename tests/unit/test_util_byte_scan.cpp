@@ -54,4 +54,36 @@ TEST_CASE("util::json_stops finds every stop byte, with SSE2 and without")
   }
 }
 
+TEST_CASE("util::find_pair finds the first pair from any start, in blocks and in the tail")
+{
+  // Against a plain scan: texts of every length up to 70, pairs at random places, every start.
+  const auto naive = [](std::string_view text, size_t from) {
+    for (size_t i = from; i + 1 < text.size(); ++i) {
+      if (text[i] == '"' && text[i + 1] == 'e') {
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  };
+  uint32_t seed = 11;
+  const char letters[] = {'"', 'e', 'x', '\\'};
+  for (size_t size = 0; size <= 70; ++size) {
+    for (int round = 0; round < 40; ++round) {
+      std::string text(size, ' ');
+      for (auto& c : text) {
+        seed = seed * 1103515245 + 12345;
+        c = (seed >> 16) % 5 == 0 ? letters[(seed >> 20) % 4] : 'a';
+      }
+      for (size_t from = 0; from <= size; ++from) {
+        CAPTURE(text);
+        CAPTURE(from);
+        CHECK(find_pair(text, '"', 'e', from) == naive(text, from));
+      }
+    }
+  }
+  CHECK(find_pair("", '"', 'e') == std::string_view::npos);
+  CHECK(find_pair("\"", '"', 'e') == std::string_view::npos);
+  CHECK(find_pair(std::string(40, 'a') + "\"e", '"', 'e') == 40);
+}
+
 TEST_SUITE_END();
