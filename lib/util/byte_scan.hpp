@@ -65,23 +65,6 @@ json_stops(const char* p) noexcept
 #endif
 }
 
-// Bit i is set when byte p[i] (of the 16 at p) is '"' or '\\'.
-inline unsigned
-quote_bits(const char* p) noexcept
-{
-#if defined(__SSE2__)
-  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return static_cast<unsigned>(_mm_movemask_epi8(
-    _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\\')))));
-#else
-  unsigned bits = 0;
-  for (size_t i = 0; i < k_scan_block; ++i) {
-    bits |= static_cast<unsigned>(p[i] == '"' || p[i] == '\\') << i;
-  }
-  return bits;
-#endif
-}
-
 // Bit i is set when byte p[i] (of the 16 at p) is >= 0x80; exact.
 inline unsigned
 non_ascii_bits(const char* p) noexcept

@@ -40,6 +40,19 @@ write_escape(char* out, unsigned char c) noexcept
   }
 }
 
+// The letter after the backslash of a two-byte escape, 0 for any other byte.
+constexpr auto k_short_escape = [] {
+  std::array<char, 256> letters{};
+  letters['"'] = '"';
+  letters['\\'] = '\\';
+  letters['\n'] = 'n';
+  letters['\r'] = 'r';
+  letters['\t'] = 't';
+  letters['\b'] = 'b';
+  letters['\f'] = 'f';
+  return letters;
+}();
+
 // For the bytes looked at one at a time: 1 = a byte JSON does not allow in a string as it is,
 // 2 = a byte >= 0x80 (a stop only when validating UTF-8). A table: short texts (most header
 // names and values) are all tail.
@@ -135,29 +148,36 @@ JsonWriter::escaped(std::string_view text)
     // of quotes (a JSON envelope's input_json, escaped once more) has several in each block.
     // Room once for the block written at worst (6 bytes a byte), the rest and the next block.
     room((size - i) + 1 + k_scan_block + 5 * k_scan_block);
-    // A block whose stops are all quotes and backslashes, with a block of text after it: each
-    // stop is a backslash and itself, and each run before one is a 16-byte move, without a look
-    // at the byte or at how much text is left (half the instructions a stop of the general way).
-    if (i + 2 * k_scan_block <= size && stops == quote_bits(in + i)) {
-      const char* block = in + i;
+    // While the stops take two-byte escapes (the quotes and backslashes of a JSON envelope's
+    // value, the "\n\t" of a stack trace), and a block of text follows this one: each run before
+    // a stop is a 16-byte move and the escape's letter comes from a table, without a look at how
+    // much text is left (half the instructions a stop of the general way below, which takes
+    // over at the first stop that is not one: a six-byte escape or a UTF-8 sequence).
+    const size_t base = i;
+    if (base + 2 * k_scan_block <= size) {
       char* out = m_at; // a local: a char store could alias m_at, which would be reloaded
-      size_t from = 0;
       do {
-        const auto at = static_cast<size_t>(std::countr_zero(stops));
-        std::memcpy(out, block + from, k_scan_block);
-        out += at - from;
+        const size_t at = base + static_cast<size_t>(std::countr_zero(stops));
+        const char letter = k_short_escape[static_cast<unsigned char>(in[at])];
+        if (letter == 0) {
+          break;
+        }
+        std::memcpy(out, in + i, k_scan_block);
+        out += at - i;
         out[0] = '\\';
-        out[1] = block[at];
+        out[1] = letter;
         out += 2;
-        from = at + 1;
+        i = at + 1;
         stops &= stops - 1;
       } while (stops != 0);
-      std::memcpy(out, block + from, k_scan_block);
-      m_at = out + (k_scan_block - from);
-      i += k_scan_block;
-      continue;
+      m_at = out;
+      if (stops == 0) { // the plain rest of the block
+        std::memcpy(m_at, in + i, k_scan_block);
+        m_at += base + k_scan_block - i;
+        i = base + k_scan_block;
+        continue;
+      }
     }
-    const size_t base = i;
     while (stops != 0) {
       const size_t at = base + static_cast<size_t>(std::countr_zero(stops));
       if (at > i) { // the plain bytes before it; 16 copied when the text has them (one move)

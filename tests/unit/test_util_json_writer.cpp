@@ -94,11 +94,12 @@ TEST_CASE("util::append_json_string matches a byte-at-a-time escaper, however de
   // The writer grows its output once for the text and again only when escapes use up the
   // slack: text that is all escapes (6 bytes each) must grow it as often as needed, after
   // whatever the line already holds.
-  // The second alphabet has only quotes and backslashes to escape: a JSON envelope's value,
-  // whose blocks take the writer's quote-only way.
+  // The second and third alphabets have only two-byte escapes (a JSON envelope's value, a
+  // stack trace), whose blocks take the writer's short way; the first mixes them with six-byte
+  // escapes, which leave it mid-block.
   uint32_t seed = 12345;
   const auto next = [&] { return seed = seed * 1103515245 + 12345, (seed >> 16) & 0x7fff; };
-  for (const std::string& alphabet : {"ab \"\\\n\t\x01\x1f\r\b\f"s, "ab{}:\"\\"s}) {
+  for (const std::string& alphabet : {"ab \"\\\n\t\x01\x1f\r\b\f"s, "ab{}:\"\\"s, "at \n\t\r"s}) {
     for (size_t length = 0; length < 200; ++length) {
       for (const unsigned plain_share : {0u, 50u, 90u, 95u}) { // percent of plain bytes
         std::string text;
