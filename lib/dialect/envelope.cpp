@@ -32,6 +32,8 @@ constexpr std::array<std::string_view, 4> k_payload_fields = {"input_json", "pay
 
 constexpr std::string_view k_error_key = "\"error";
 constexpr std::string_view k_exception_key = "\"exception\"";
+static_assert(k_error_key.starts_with("\"e") && k_exception_key.starts_with("\"e"),
+              "may_be_envelope() finds the keys by their first two bytes");
 
 // Cheap tests first: this runs on every record that has no error headers.
 bool
