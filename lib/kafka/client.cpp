@@ -74,11 +74,18 @@ Client::wait_for_metadata(rd_kafka_topic_t* only, milliseconds timeout,
                           const std::function<bool(const rd_kafka_metadata_t&)>& complete)
 {
   // Ask in short slices so that "every broker refused the connection" ends the wait early.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Each slice is twice the last: a request that times out is not answered later, so slices
+  // shorter than the broker's round trip would never be answered at all.
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-  while (std::chrono::steady_clock::now() < deadline) {
+  milliseconds slice(250);
+  for (auto now = start; now < deadline; now = std::chrono::steady_clock::now()) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - now) + milliseconds(1);
     const rd_kafka_metadata_t* raw = nullptr;
-    err = rd_kafka_metadata(m_handle.get(), only == nullptr ? 1 : 0, only, &raw, 250);
+    err = rd_kafka_metadata(m_handle.get(), only == nullptr ? 1 : 0, only, &raw,
+                            static_cast<int>(std::min(slice, left).count()));
+    slice *= 2;
     MetadataPtr metadata(raw);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR && metadata && complete(*metadata)) {
       return metadata;

@@ -371,6 +371,19 @@ TEST_CASE("kafka::Client fails fast when no broker answers")
   }
 }
 
+TEST_CASE("kafka::Client waits for a broker slower than its first metadata slice")
+{
+  // Client::wait_for_metadata asks in slices, and a request whose slice runs out is never
+  // answered: slices of a fixed 250 ms failed every time against a broker that takes 400 ms.
+  kafka::MockCluster slow(1);
+  slow.create_topic("orders", 3);
+  auto config = testing::client_config();
+  config.set("bootstrap.servers", slow.bootstraps());
+  rd_kafka_mock_broker_set_rtt(slow.get(), 1, 400);
+  kafka::Producer producer(config);
+  CHECK(producer.partitions("orders", milliseconds(8000)).size() == 3);
+}
+
 TEST_CASE("kafka::Client::topics lists the cluster's topics, sorted, without Kafka's internal ones")
 {
   kafka::MockCluster cluster(1);
