@@ -4,6 +4,18 @@
 
 namespace dlq::kafka {
 
+size_t
+footprint(const record::Record& record) noexcept
+{
+  constexpr size_t k_record_overhead = 256;
+  constexpr size_t k_header_overhead = 64;
+  size_t bytes = k_record_overhead + (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
+  for (const auto& header : record.headers) {
+    bytes += k_header_overhead + header.name.size() + (header.value ? header.value->size() : 0);
+  }
+  return bytes;
+}
+
 Producer::Producer(const ClientConfig& config, DeliveryCallback on_delivery)
   : m_on_delivery(std::move(on_delivery))
 {

@@ -17,6 +17,14 @@ failed(rd_kafka_resp_err_t err) noexcept
   return err != RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
+// The memory a record enqueued by Producer::produce() holds in librdkafka until its delivery
+// report: key, value, header names and values, and librdkafka's structures for the record and
+// each header (estimated: rd_kafka_msg_t, src/rdkafka_msg.h; one allocation a header,
+// src/rdkafka_header.c). librdkafka's own byte bound, queue.buffering.max.kbytes, counts the
+// value only (rd_kafka_msg_new0, src/rdkafka_msg.c, 2.0.2), and a dead letter's error context
+// is in its headers: a caller that bounds memory counts this instead.
+size_t footprint(const record::Record& record) noexcept;
+
 struct DeliveryReport
 {
   uint64_t token = 0; // what the caller passed to produce()

@@ -17,7 +17,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <set>
+#include <string>
 
 namespace dlq::retry {
 
@@ -31,6 +34,11 @@ namespace {
 constexpr milliseconds k_commit_interval{1000};
 // Delivery reports are served every this many records (and at every checkpoint), not after each.
 constexpr uint64_t k_poll_every = 64;
+// The producer's byte bound (queue.buffering.max.kbytes), unless -X sets it. Counted whole
+// (kafka::footprint), a parked dead letter with a 1.5 KB stack trace in its headers weighs about
+// 2.3 KB, so 16 MiB hold about 7,000 of them; small records meet queue.buffering.max.messages
+// (10,000) first.
+constexpr uint64_t k_in_flight_kbytes = 16 * 1024;
 
 void
 count(Counts& counts, std::string_view name)
@@ -102,11 +110,25 @@ public:
         // default is 100,000 records); a full queue just waits for delivery reports.
         producer_config.set("queue.buffering.max.messages", "10000");
       }
+      if (producer_config.find("queue.buffering.max.kbytes") == nullptr) {
+        // ... and its bytes (the default is 1 GiB), which this replayer counts whole: headers
+        // included (wait_for_room).
+        producer_config.set("queue.buffering.max.kbytes", std::to_string(k_in_flight_kbytes));
+      }
+      if (producer_config.find("linger.ms") == nullptr && producer_config.find("queue.buffering.max.ms") == nullptr) {
+        // librdkafka's 5 ms, with that bound spread over many partitions, sends small batches
+        // often: replaying 300k small records to 64 partitions of a busy real broker took
+        // 2.0-2.5 s of CPU at 5 ms and 1.3-1.4 s at 20 ms (docs/BENCHMARKS.md). A replay is
+        // a bulk copy; 20 ms more before the last acknowledgement is nothing to it.
+        producer_config.set("linger.ms", "20");
+      }
       if (m_options.transactional) {
         producer_config.set("transactional.id", m_options.transactional_id);
       }
       m_producer = std::make_unique<kafka::Producer>(producer_config,
                                                      [this](const kafka::DeliveryReport& report) { on_delivery(report); });
+      // librdkafka has validated it (1 to INT_MAX).
+      m_max_in_flight_bytes = 1024 * std::stoull(*producer_config.find("queue.buffering.max.kbytes"));
       if (m_options.transactional) {
         m_transaction.emplace(*m_producer, *m_source, m_tracker, m_in_flight, m_commits, m_stats);
         m_transaction->init();
@@ -215,6 +237,12 @@ private:
       checkpoint();
       m_last_commit = Clock::now();
     }
+    show_progress(now);
+  }
+
+  // Every 200 ms at most: after records, and while the replayer waits for acknowledgements.
+  void show_progress(Clock::time_point now)
+  {
     if (m_progress != nullptr && *m_progress && now - m_last_progress >= milliseconds(200)) {
       m_stats.remaining = m_source->remaining();
       (*m_progress)(m_stats);
@@ -374,9 +402,25 @@ private:
     }
   }
 
+  // Serves delivery reports until a record of `bytes` fits under the byte bound with those in
+  // flight. librdkafka's bound counts values only, and a dead letter's error context is in its
+  // headers. A record bigger than the bound goes alone; after an interrupt, this last one goes
+  // over it (the run stops at the next record).
+  void wait_for_room(uint64_t bytes)
+  {
+    while (m_in_flight.bytes() > 0 && m_in_flight.bytes() + bytes > m_max_in_flight_bytes
+           && !util::interrupt_requested()) {
+      m_producer->poll(milliseconds(100));
+      show_progress(Clock::now());
+    }
+  }
+
   void produce(const Decision& decision, Slot source, int64_t offset)
   {
-    const uint64_t token = m_in_flight.add({source, offset, decision.action});
+    const auto bytes = static_cast<uint32_t>(
+      std::min<size_t>(kafka::footprint(decision.output), std::numeric_limits<uint32_t>::max()));
+    wait_for_room(bytes);
+    const uint64_t token = m_in_flight.add({source, offset, decision.action, true, bytes});
     if (m_options.transactional) {
       // Handled if its transaction commits; an aborted one rewinds the tracker too.
       note(source, offset, Note::Handled);
@@ -482,11 +526,14 @@ private:
     m_commits.commit_progress(*m_source, false);
   }
 
-  void drain(milliseconds limit)
+  void drain(milliseconds limit, bool with_progress = false)
   {
     const auto deadline = Clock::now() + limit;
     while (m_producer->in_flight() > 0 && Clock::now() < deadline) {
       m_producer->flush(milliseconds(100));
+      if (with_progress) {
+        show_progress(Clock::now());
+      }
       if (util::interrupt_requested() && limit > k_interrupt_flush) {
         break; // a second signal does not exist for us; leave the bounded flush below to it
       }
@@ -515,7 +562,7 @@ private:
     m_finished = true;
     // Wait for every delivery report (librdkafka gives up after message.timeout.ms), then
     // commit what was handled.
-    drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000));
+    drain(util::interrupt_requested() ? k_interrupt_flush : milliseconds(24 * 3600 * 1000), true);
     m_commits.commit_progress(*m_source, true);
     return true;
   }
@@ -579,6 +626,7 @@ private:
   // Per source partition: what was handled, what may be committed (retry/offset_tracker.hpp).
   OffsetTracker m_tracker;
   InFlightWindow m_in_flight;
+  uint64_t m_max_in_flight_bytes = 0; // queue.buffering.max.kbytes, counted by kafka::footprint()
   std::map<std::string, int32_t> m_partition_counts;
   Decision m_decision; // reused from record to record
   ErrorContext m_error;   // the last record's, its strings reused likewise

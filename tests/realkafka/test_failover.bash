@@ -3,7 +3,8 @@
 # a node that leads partitions of the target (not a coordinator), or, with --transactional, the
 # coordinator of replay's transactional id. The kill strikes mid-run (records replayed before it,
 # while the node is down and after it is back), and Apache Kafka's Java client finds every record
-# in the target or the parking lot; with --transactional each exactly once (read_committed).
+# in the target or the parking lot, each once (the idempotent producer's retries; with
+# --transactional, read_committed).
 source "${E2E_DIR:-$(dirname "$0")/../e2e}/common.bash"
 require_real_kafka
 
@@ -120,7 +121,7 @@ failover() {
 # keys TOPIC [read_committed]: the keys of TOPIC, one a line, read by the Java client.
 keys() { java_peer dump "$BROKERS" "$@" | cut -f4; }
 
-TEST "replay through a crash and restart of a partition leader: nothing lost"
+TEST "replay through a crash and restart of a partition leader: nothing lost, nothing twice"
 unset txid
 failover leader
 keys "$target" >"$WORK/replayed"
@@ -128,7 +129,11 @@ keys "$dlq.parking-lot" >"$WORK/parked"
 expect_equal "$(sort -u "$WORK/replayed" | wc -l)" 45000 "distinct keys in the target"
 expect_equal "$(sort -u "$WORK/parked" | wc -l)" 5000 "distinct keys in the parking lot"
 expect_equal "$(sort -u "$WORK/replayed" "$WORK/parked")" "$(seq 1 "$TOTAL" | sed 's/^/k/' | sort)" "the keys"
-echo "$(($(wc -l <"$WORK/replayed") + $(wc -l <"$WORK/parked") - TOTAL)) records written twice"
+# replay's producer is idempotent: the batches in flight when the leader died are sent again to
+# the new one, which knows them by producer id and sequence and does not append them twice. (The
+# embedded broker cannot show this: librdkafka's mock checks sequences for transactional
+# producers only, so the integration test's outage asserts no loss, not this.)
+expect_equal "$(sort "$WORK/replayed" "$WORK/parked" | uniq -d | head -3)" "" "keys written twice"
 
 TEST "replay --transactional through a crash of its transaction coordinator: every record exactly once (read_committed)"
 txid=$(unique_topic tx)
