@@ -2,6 +2,8 @@
 
 #include "util/byte_scan.hpp"
 
+#include <simdjson.h>
+
 #include <bit>
 #include <cstdint>
 
@@ -48,6 +50,13 @@ utf8_sequence_length(std::string_view rest) noexcept
 bool
 is_valid_utf8(std::string_view text) noexcept
 {
+  // simdjson's validator (as strict: RFC 3629) runs the SIMD kernel chosen at run time, AVX2
+  // where there is one: a 2.5 KB stack trace took 570 instructions there against 1,990 in the
+  // loop below, which is cheaper under about 128 bytes (the dispatch costs ~140).
+  constexpr size_t k_simd_from = 128;
+  if (text.size() >= k_simd_from) {
+    return simdjson::validate_utf8(text.data(), text.size());
+  }
   size_t i = 0;
   while (i < text.size()) {
     // Sixteen bytes at a time to the next non-ASCII byte.
