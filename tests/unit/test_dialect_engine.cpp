@@ -253,6 +253,46 @@ TEST_CASE("dialect::is_error_header")
   CHECK_FALSE(dialect::is_error_header("kafka_dlt-"));
 }
 
+TEST_CASE("dialect::describe_headers finds every header's first owner, and no owner for near misses")
+{
+  // The engine's lookup table against a linear search of the dialect tables, for every name
+  // they list and for names one edit away (shorter, longer, another last byte, another length
+  // with the same last eight bytes).
+  const auto first_owner = [](std::string_view name) -> std::string {
+    for (const auto* dialect : dialect::k_dialects) {
+      for (const auto& spec : dialect->headers) {
+        if (spec.name == name) {
+          return std::string(dialect->name);
+        }
+      }
+    }
+    return "";
+  };
+  std::vector<std::string> names = {"", "x", "traceparent", "x-custom"};
+  for (const auto* dialect : dialect::k_dialects) {
+    for (const auto& spec : dialect->headers) {
+      const std::string name(spec.name);
+      names.push_back(name);
+      names.push_back(name.substr(0, name.size() - 1));
+      names.push_back(name + "s");
+      names.push_back(name.substr(0, name.size() - 1) + (name.back() == 'z' ? 'y' : 'z'));
+      names.push_back("_" + name);
+      names.push_back(name.substr(1));
+    }
+  }
+  size_t owned = 0;
+  for (const auto& name : names) {
+    record::Record record;
+    record.headers.push_back({name, "1"s});
+    const auto typed = dialect::describe_headers(record);
+    REQUIRE(typed.size() == 1);
+    CAPTURE(name);
+    CHECK(typed[0].dialect == first_owner(name));
+    owned += typed[0].dialect.empty() ? 0 : 1;
+  }
+  CHECK(owned > 50);
+}
+
 TEST_CASE("dialect::decode JSON of the result")
 {
   record::Record record;
