@@ -194,7 +194,15 @@ launch_node() {
     -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.xml" \
     -cp "$cp${EXTRA_CLASSPATH:+:$EXTRA_CLASSPATH}" kafka.Kafka "$dir/node$node/server.properties" \
     </dev/null >>"$dir/node$node/kafka.log" 2>&1 &
-  echo $! >"$dir/node$node/pid"
+  local pid=$! waited=0
+  echo "$pid" >"$dir/node$node/pid"
+  # Until the forked shell has exec'd setsid and java, its command line is this script's, which
+  # node_pid does not recognise: wait for the exec (5 s at most), or wait_ready would take a node
+  # that is starting for one that died (seen once in CI, on a busy machine, at a restart).
+  while [ -e "/proc/$pid" ] && ! node_pid "$node" >/dev/null && [ "$waited" -lt 100 ]; do
+    sleep 0.05
+    waited=$((waited + 1))
+  done
 }
 
 # node_ready NODE: the node itself answers a metadata request (a real client request to its own

@@ -15,7 +15,10 @@ RATE=700     # records/s: the run lasts ~70 s, long enough for a kill and a rest
 # The only test with three nodes: its own cluster (the shared one has one), stopped however the
 # test ends; --ttl stops it even if this shell is killed.
 CLUSTER="$WORK/cluster3"
-trap '"$REPO_ROOT/scripts/kafka.sh" stop "$CLUSTER" || true; cleanup' EXIT
+# The replay in the background goes too: it holds the test's stdout, and CTest would wait for it
+# until the suite's timeout.
+REPLAY_PID=
+trap '[ -z "$REPLAY_PID" ] || kill "$REPLAY_PID" 2>/dev/null; "$REPO_ROOT/scripts/kafka.sh" stop "$CLUSTER" || true; cleanup' EXIT
 BROKERS=$("$REPO_ROOT/scripts/kafka.sh" start "$CLUSTER" --nodes 3 --ttl 1200 | head -n 1)
 echo "3 nodes at $BROKERS"
 kafka_sh() { "$REPO_ROOT/scripts/kafka.sh" "$@"; }
@@ -89,6 +92,7 @@ failover() {
   local pid at_kill at_restart
   "$DLQCAT" replay -b "$BROKERS" -t "$dlq" -G "$group" -e --rate "$RATE" "$@" 2>"$WORK/replay.err" &
   pid=$!
+  REPLAY_PID=$pid
   wait_written "$target" 5000 "$pid"
   if [ "$victim" = coordinator ]; then
     killed=$(leader __consumer_offsets "$(partition_for "$group" 10)")
@@ -110,6 +114,7 @@ failover() {
   echo "node $killed back with $at_restart records in the target"
   local code=0
   wait "$pid" || code=$?
+  REPLAY_PID=
   cat "$WORK/replay.err"
   expect_equal "$code" 0 "replay's exit code"
   local final

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 using dlq::kafka::footprint;
-using dlq::record::Header;
 using dlq::record::Record;
 
 TEST_SUITE_BEGIN("kafka");
