@@ -17,10 +17,6 @@ namespace {
 // The "end offset" of a partition that only e@ can end.
 constexpr int64_t k_no_end = std::numeric_limits<int64_t>::max();
 
-// Prefetch bounds (bench/: peak RSS against wall time on W1 and W2).
-constexpr size_t k_prefetch_records = 4000;
-constexpr int64_t k_fetch_bytes = 4 << 20;
-
 // librdkafka refuses a fetch.max.bytes below message.max.bytes (default 1,000,000). A value that
 // is not a number is left for librdkafka to reject in its own words.
 int64_t
@@ -216,9 +212,9 @@ RecordSource::RecordSource(const ClientConfig& config, ReadOptions options) : m_
   // and one fetch may bring 50 MiB more. The record count matters most for DLQs, whose error
   // context is in headers, which the byte limit does not count. Limits this low are cheap only
   // because the fetchers are woken when the queue drains (see PrefetchWatch).
-  consumer_config.set("queued.min.messages", std::to_string(k_prefetch_records));
+  consumer_config.set("queued.min.messages", std::to_string(m_options.prefetch_records));
   consumer_config.set("queued.max.messages.kbytes", "16384");
-  consumer_config.set("fetch.max.bytes", std::to_string(std::max(k_fetch_bytes, message_max_bytes(config))));
+  consumer_config.set("fetch.max.bytes", std::to_string(std::max(m_options.fetch_bytes, message_max_bytes(config))));
   for (const auto& property : config.properties) {
     consumer_config.properties.push_back(property);
   }

@@ -39,6 +39,9 @@ constexpr uint64_t k_poll_every = 64;
 // 2.3 KB, so 16 MiB hold about 7,000 of them; small records meet queue.buffering.max.messages
 // (10,000) first.
 constexpr uint64_t k_in_flight_kbytes = 16 * 1024;
+// The consumer's prefetch, smaller than the reading commands' (RecordSource's defaults).
+constexpr size_t k_replay_prefetch_records = 2000;
+constexpr int64_t k_replay_fetch_bytes = 2 << 20;
 
 void
 count(Counts& counts, std::string_view name)
@@ -66,6 +69,11 @@ public:
     m_options.filter.min_attempts.reset();
     auto read = m_options.read;
     read.join_group = !m_options.dry_run;
+    // Acknowledgements pace a replay, not the fetchers: records fetched far ahead only wait, and
+    // each is held twice once produced (read and in flight). A dead letter's error context is in
+    // headers, which librdkafka's prefetch byte bound does not count (docs/BENCHMARKS.md, W3's RSS).
+    read.prefetch_records = k_replay_prefetch_records;
+    read.fetch_bytes = k_replay_fetch_bytes;
     read.on_revoke = [this](const std::vector<Partition>& revoked, bool lost) { on_revoke(revoked, lost); };
     read.on_assign = [this](std::vector<kafka::StartPosition>& starts) { on_assign(starts); };
     read.before_group_wait = [this] {
