@@ -123,13 +123,6 @@ public:
         // included (wait_for_room).
         producer_config.set("queue.buffering.max.kbytes", std::to_string(k_in_flight_kbytes));
       }
-      if (producer_config.find("linger.ms") == nullptr && producer_config.find("queue.buffering.max.ms") == nullptr) {
-        // librdkafka's 5 ms, with that bound spread over many partitions, sends small batches
-        // often: replaying 300k small records to 64 partitions of a busy real broker took
-        // 2.0-2.5 s of CPU at 5 ms and 1.3-1.4 s at 20 ms (docs/BENCHMARKS.md). A replay is
-        // a bulk copy; 20 ms more before the last acknowledgement is nothing to it.
-        producer_config.set("linger.ms", "20");
-      }
       if (m_options.transactional) {
         producer_config.set("transactional.id", m_options.transactional_id);
       }
